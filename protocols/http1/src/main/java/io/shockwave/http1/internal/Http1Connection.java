@@ -1,0 +1,336 @@
+package io.shockwave.http1.internal;
+
+import io.shockwave.runtime.HttpException;
+import io.shockwave.runtime.Limits;
+import io.shockwave.runtime.Method;
+import io.shockwave.runtime.ServerStats;
+import io.shockwave.runtime.Status;
+import io.shockwave.runtime.Timeouts;
+import io.shockwave.runtime.spi.ConnectionChannel;
+import io.shockwave.runtime.spi.HttpDate;
+import io.shockwave.runtime.spi.ServerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The actor that owns one HTTP/1.x connection: on its virtual thread it reads a request
+ * head, runs the handler, writes the response and loops while the connection stays
+ * alive (RFC 9112 §9.3). Pipelined requests already in the buffer are served in order
+ * without flushing in between, so their responses leave in as few writes as possible.
+ */
+public final class Http1Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(Http1Connection.class);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int INITIAL_READ_BUFFER = 8 * 1024;
+    private static final int WRITE_BUFFER = 16 * 1024;
+    /** Unread body bytes the server reads and drops to keep a connection alive; past this it closes. */
+    private static final long MAX_DISCARD = 256 * 1024;
+
+    private final ConnectionChannel channel;
+    private final ServerContext context;
+    private final ServerStats stats;
+    private final Limits limits;
+    private final int headTimeoutMillis;
+    private final int idleTimeoutMillis;
+    private final int bodyTimeoutMillis;
+    private final InputBuffer in;
+    private final OutputBuffer out;
+    private final RequestParser parser;
+    private final Http1Request request;
+    private final Http1Response response;
+    private final ContentLengthBody fixedBody;
+    private final ChunkedBody chunkedBody;
+    private final ContentLengthBody emptyBody;
+    final byte[] oneByte = new byte[1];
+    private byte[] scratch;
+
+    private boolean continuePending;
+    private boolean broken;
+    private int currentTimeout = -1;
+
+    public Http1Connection(ConnectionChannel channel, ServerContext context) {
+        this.channel = channel;
+        this.context = context;
+        this.stats = context.stats();
+        this.limits = context.limits();
+        Timeouts t = context.timeouts();
+        this.headTimeoutMillis = (int) t.requestHead().toMillis();
+        this.idleTimeoutMillis = (int) t.idle().toMillis();
+        this.bodyTimeoutMillis = (int) t.bodyRead().toMillis();
+        int maxHead = limits.maxRequestLineLength() + limits.maxHeaderBytes() + 64;
+        this.in = new InputBuffer(channel, stats, Math.min(INITIAL_READ_BUFFER, maxHead), maxHead);
+        this.out = new OutputBuffer(channel, WRITE_BUFFER);
+        this.parser = new RequestParser(limits);
+        this.request = new Http1Request(channel);
+        this.response = new Http1Response(this, out, context.serverHeader());
+        this.fixedBody = new ContentLengthBody(this, in);
+        this.emptyBody = new ContentLengthBody(this, in);
+        this.chunkedBody = new ChunkedBody(this, in, limits.maxBodySize(), limits.maxTrailerBytes());
+    }
+
+    /** Serves requests until the client leaves, asks to close, misbehaves or the server stops. */
+    public void serve() {
+        try {
+            while (serveNext()) {
+                // next request
+            }
+            out.flush();
+        } catch (IOException e) {
+            LOG.debug("Connection from {} ended: {}", channel.remoteAddress(), e.toString());
+        } catch (RuntimeException e) {
+            stats.error();
+            LOG.warn("Connection from {} failed", channel.remoteAddress(), e);
+        } finally {
+            channel.close();
+        }
+    }
+
+    /**
+     * Reads one request, lets the handler answer it and completes the response. Returns
+     * whether the connection can carry another request.
+     */
+    public boolean serveNext() throws IOException {
+        int headEnd;
+        try {
+            headEnd = readHead();
+        } catch (BadRequest e) {
+            reject(e.status(), e.getMessage());
+            return false;
+        }
+        if (headEnd < 0) {
+            return false;
+        }
+        in.pos = headEnd;
+        stats.request();
+        broken = false;
+        continuePending = false;
+        boolean http10 = request.minorVersion() == 0;
+        response.reset(request.method() == Method.HEAD, http10, request.keepAlive() && !context.isDraining());
+
+        RequestBody body;
+        long length = request.declaredContentLength();
+        if (request.isChunked()) {
+            body = chunkedBody.reset(request.trailers());
+        } else if (length > 0) {
+            if (length > limits.maxBodySize()) {
+                reject(Status.CONTENT_TOO_LARGE, "Request body too large");
+                return false;
+            }
+            body = fixedBody.reset(length);
+        } else {
+            body = emptyBody.reset(0);
+        }
+        request.body(body);
+        continuePending = request.expectsContinue() && !http10 && !body.isComplete();
+        timeout(bodyTimeoutMillis);
+
+        try {
+            context.handler().handle(request, response);
+            response.finish();
+        } catch (Throwable failure) {
+            if (!handleFailure(failure)) {
+                return false;
+            }
+        }
+
+        if (!body.isComplete()) {
+            // Answered without reading the whole body: drop the rest if it is small and
+            // the client was not waiting for 100 Continue, else close (RFC 9110 §10.1.1).
+            if (continuePending || broken || !body.discardRest(MAX_DISCARD)) {
+                out.flush();
+                return false;
+            }
+        }
+        return response.keepsAlive() && !broken;
+    }
+
+    /**
+     * Returns whether the connection survives: a failure before the response committed
+     * gets the error handler's response; after, the connection is closed, since the
+     * client cannot tell a truncated response from a complete one otherwise.
+     */
+    private boolean handleFailure(Throwable failure) throws IOException {
+        if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
+            throw e;
+        }
+        if (out.failed() || (broken && failure instanceof IOException)) {
+            // The client went away while we wrote the response or read its body.
+            throw failure instanceof IOException io ? io : new IOException(failure);
+        }
+        stats.error();
+        if (response.isCommitted()) {
+            LOG.debug("Handler failed after the response was committed; closing {}", channel.remoteAddress(), failure);
+            if (!(failure instanceof HttpException)) {
+                LOG.warn("Handler failed on {} {}", request.method(), request.rawPath(), failure);
+            }
+            out.flush();
+            return false;
+        }
+        response.resetForError();
+        try {
+            context.errorHandler().handle(request, response, failure);
+            response.finish();
+        } catch (Throwable second) {
+            LOG.warn("Error handler failed", second);
+            if (!response.isCommitted()) {
+                reject(Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Reads until a whole request head is buffered; returns its end, or -1 when the client
+     * closed or stayed idle too long between requests.
+     */
+    private int readHead() throws IOException, BadRequest {
+        if (in.available() == 0) {
+            out.flush();
+            if (!channel.enterIdle()) {
+                return -1;
+            }
+            timeout(idleTimeoutMillis);
+            int n;
+            try {
+                n = in.fill();
+            } catch (SocketTimeoutException e) {
+                return -1;
+            } catch (IOException e) {
+                if (!channel.isOpen()) {
+                    return -1; // closed by a stopping server
+                }
+                throw e;
+            }
+            if (n < 0 || !channel.leaveIdle()) {
+                return -1;
+            }
+        }
+        int result = parser.parse(in.buf, in.pos, in.limit, request);
+        if (result >= 0) {
+            return result;
+        }
+        // Slow path: the head arrives in pieces. Parse again only once its end is in the
+        // buffer (or the buffer is at a size limit), so a client that trickles bytes cannot
+        // make the server re-parse the same bytes over and over.
+        long deadline = System.nanoTime() + headTimeoutMillis * 1_000_000L;
+        int scanned = in.pos;
+        int requestLineCrossing = in.pos + limits.maxRequestLineLength();
+        out.flush();
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                throw BadRequest.HEAD_TIMEOUT;
+            }
+            timeout((int) Math.max(1, left));
+            if (in.isFull()) {
+                throw BadRequest.HEADERS_TOO_LARGE;
+            }
+            int before = in.pos;
+            int n;
+            try {
+                n = in.fill();
+            } catch (SocketTimeoutException e) {
+                throw BadRequest.HEAD_TIMEOUT;
+            }
+            if (n < 0) {
+                return -1; // the client went away mid-request
+            }
+            int shift = before - in.pos;
+            scanned -= shift;
+            requestLineCrossing -= shift;
+            int from = Math.max(in.pos, scanned - 3);
+            scanned = in.limit;
+            if (containsBlankLine(in.buf, from, in.limit) || in.limit >= requestLineCrossing) {
+                requestLineCrossing = Integer.MAX_VALUE;
+                result = parser.parse(in.buf, in.pos, in.limit, request);
+                if (result >= 0) {
+                    return result;
+                }
+            }
+        }
+    }
+
+    private static boolean containsBlankLine(byte[] buf, int from, int to) {
+        for (int i = from; i + 3 < to; i++) {
+            if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Answers a request the server refuses before (or instead of) a handler, and ends the connection. */
+    private void reject(Status status, String message) throws IOException {
+        stats.error();
+        LOG.debug("Rejecting request from {}: {} {}", channel.remoteAddress(), status.code(), message);
+        byte[] body = message.getBytes(StandardCharsets.US_ASCII);
+        out.write(status.http11StatusLine());
+        out.write("Date: ".getBytes(StandardCharsets.US_ASCII));
+        out.write(HttpDate.now());
+        out.crlf();
+        byte[] server = context.serverHeader();
+        if (server != null) {
+            out.write("Server: ".getBytes(StandardCharsets.US_ASCII));
+            out.write(server);
+            out.crlf();
+        }
+        out.write(("Content-Type: text/plain\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        stats.response(status.code());
+    }
+
+    private void timeout(int millis) throws IOException {
+        if (millis != currentTimeout) {
+            channel.readTimeout(millis);
+            currentTimeout = millis;
+        }
+    }
+
+    /** Sends {@code 100 Continue} before the first body read, if the client asked for it. */
+    void beforeBodyRead() throws IOException {
+        if (continuePending) {
+            continuePending = false;
+            if (!response.isCommitted()) {
+                out.write(CONTINUE);
+                out.flush();
+            }
+        }
+    }
+
+    /** The request's framing can no longer be trusted: close after this exchange. */
+    void markBroken() {
+        broken = true;
+    }
+
+    boolean isBroken() {
+        return broken;
+    }
+
+    boolean mustClose() {
+        return broken || context.isDraining();
+    }
+
+    ServerStats stats() {
+        return stats;
+    }
+
+    byte[] scratch() {
+        if (scratch == null) {
+            scratch = new byte[8192];
+        }
+        return scratch;
+    }
+
+    /** The request body stream, for tests. */
+    InputStream currentBody() {
+        return request.body();
+    }
+}

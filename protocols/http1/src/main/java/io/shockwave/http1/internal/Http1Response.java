@@ -1,0 +1,342 @@
+package io.shockwave.http1.internal;
+
+import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.Headers;
+import io.shockwave.runtime.Response;
+import io.shockwave.runtime.Status;
+import io.shockwave.runtime.spi.HttpDate;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A response written to an HTTP/1.1 connection (RFC 9112 §4, §6). The head goes into
+ * the connection's write buffer when the response commits; fixed bodies follow it,
+ * streamed ones are chunked, or on HTTP/1.0 delimited by closing the connection.
+ */
+public final class Http1Response implements Response {
+    private static final byte[] DATE = ascii("Date: ");
+    private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
+    private static final byte[] CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] LAST_CHUNK = ascii("0\r\n");
+    private static final byte[] COLON = ascii(": ");
+    private static final String TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
+
+    private static final int NEW = 0;
+    private static final int STREAMING = 1;
+    private static final int DONE = 2;
+
+    private final Http1Connection connection;
+    private final OutputBuffer out;
+    private final byte[] serverLine;
+    private final Headers headers = new Headers(512, 16);
+    private final Headers trailers = new Headers(64, 4);
+    private final BodyOutput output = new BodyOutput();
+
+    private Status status;
+    private long contentLength;
+    private int state;
+    private boolean headRequest;
+    private boolean http10;
+    private boolean keepAlive;
+    private boolean chunked;
+    private boolean bodyAllowed;
+    private long written;
+
+    Http1Response(Http1Connection connection, OutputBuffer out, byte[] serverHeader) {
+        this.connection = connection;
+        this.out = out;
+        this.serverLine = serverHeader == null ? null : line("Server: ", serverHeader);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] line(String prefix, byte[] value) {
+        byte[] p = ascii(prefix);
+        byte[] l = new byte[p.length + value.length + 2];
+        System.arraycopy(p, 0, l, 0, p.length);
+        System.arraycopy(value, 0, l, p.length, value.length);
+        l[l.length - 2] = '\r';
+        l[l.length - 1] = '\n';
+        return l;
+    }
+
+    void reset(boolean headRequest, boolean http10, boolean keepAlive) {
+        this.status = Status.OK;
+        this.headers.clear();
+        this.trailers.clear();
+        this.contentLength = -1;
+        this.state = NEW;
+        this.headRequest = headRequest;
+        this.http10 = http10;
+        this.keepAlive = keepAlive;
+        this.chunked = false;
+        this.written = 0;
+    }
+
+    /** Prepares for the error handler after a handler failed before committing. */
+    void resetForError() {
+        headers.clear();
+        trailers.clear();
+        contentLength = -1;
+        status = Status.INTERNAL_SERVER_ERROR;
+    }
+
+    @Override
+    public Response status(Status status) {
+        checkNotCommitted();
+        this.status = status;
+        return this;
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public Headers headers() {
+        return headers;
+    }
+
+    @Override
+    public Headers trailers() {
+        return trailers;
+    }
+
+    @Override
+    public Response contentLength(long length) {
+        checkNotCommitted();
+        this.contentLength = length < 0 ? -1 : length;
+        return this;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return state != NEW;
+    }
+
+    boolean isDone() {
+        return state == DONE;
+    }
+
+    /** Whether the connection may serve another request after this response. */
+    boolean keepsAlive() {
+        return keepAlive;
+    }
+
+    @Override
+    public void send(byte[] body) {
+        send(body, 0, body.length);
+    }
+
+    @Override
+    public void send(byte[] body, int offset, int length) {
+        checkNotCommitted();
+        java.util.Objects.checkFromIndexSize(offset, length, body.length);
+        try {
+            writeHead(length);
+            if (bodyAllowed) {
+                out.write(body, offset, length);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        state = DONE;
+    }
+
+    @Override
+    public void send(String body) {
+        checkNotCommitted();
+        if (!headers.contains(HeaderName.CONTENT_TYPE)) {
+            headers.set(HeaderName.CONTENT_TYPE, TEXT_PLAIN_UTF8);
+        }
+        try {
+            writeHead(OutputBuffer.utf8Length(body));
+            if (bodyAllowed) {
+                out.writeUtf8(body);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        state = DONE;
+    }
+
+    @Override
+    public OutputStream output() {
+        if (state == DONE) {
+            throw new IllegalStateException("the response was already sent");
+        }
+        return output;
+    }
+
+    /** Ends the response if the handler did not: an empty body, or the end of the stream. */
+    void finish() throws IOException {
+        if (state == NEW) {
+            writeHead(contentLength < 0 ? 0 : contentLength);
+            written = 0;
+            state = DONE;
+            if (bodyAllowed && contentLength > 0) {
+                keepAlive = false; // declared a length and sent nothing: the framing is broken
+            }
+        } else if (state == STREAMING) {
+            output.close();
+        }
+    }
+
+    private void checkNotCommitted() {
+        if (state != NEW) {
+            throw new IllegalStateException("the response is already committed");
+        }
+    }
+
+    /** Writes the status line and header section; {@code length} -1 means not known. */
+    private void writeHead(long length) throws IOException {
+        int userLength = headers.indexOf(HeaderName.CONTENT_LENGTH);
+        if (userLength >= 0) {
+            if (length < 0) {
+                length = parseLength(headers.get(HeaderName.CONTENT_LENGTH));
+            }
+            headers.remove(HeaderName.CONTENT_LENGTH);
+        }
+        headers.remove(HeaderName.TRANSFER_ENCODING);
+        if (headers.containsToken(HeaderName.CONNECTION, "close")) {
+            keepAlive = false;
+        }
+        headers.remove(HeaderName.CONNECTION);
+        if (connection.mustClose()) {
+            keepAlive = false;
+        }
+        bodyAllowed = status.allowsContent() && !headRequest;
+
+        OutputBuffer o = out;
+        o.write(status.http11StatusLine());
+        o.write(DATE);
+        o.write(HttpDate.now());
+        o.crlf();
+        if (serverLine != null) {
+            o.write(serverLine);
+        }
+        byte[] data = headers.rawData();
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            o.write(data, headers.nameOffset(i), headers.nameLength(i));
+            o.write(COLON);
+            o.write(data, headers.valueOffset(i), headers.valueLength(i));
+            o.crlf();
+        }
+        if (status.allowsContent()) {
+            if (length >= 0) {
+                o.write(CONTENT_LENGTH);
+                o.writeDecimal(length);
+                o.crlf();
+                contentLength = length;
+            } else if (headRequest) {
+                contentLength = -1; // RFC 9110 §9.3.2: a HEAD response need not know the length
+            } else if (!http10) {
+                o.write(CHUNKED);
+                chunked = true;
+            } else {
+                keepAlive = false; // RFC 9112 §6.3: the body ends when the connection closes
+            }
+        }
+        if (!keepAlive) {
+            o.write(CLOSE);
+        } else if (http10) {
+            o.write(KEEP_ALIVE);
+        }
+        o.crlf();
+        connection.stats().response(status.code());
+    }
+
+    private static long parseLength(String value) {
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new IllegalStateException("invalid Content-Length header set by the handler: " + value);
+    }
+
+    /** The streaming body; one instance per connection, reused for every response. */
+    private final class BodyOutput extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            byte[] one = connection.oneByte;
+            one[0] = (byte) b;
+            write(one, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (state == DONE) {
+                throw new IOException("the response is complete");
+            }
+            if (state == NEW) {
+                writeHead(contentLength);
+                state = STREAMING;
+            }
+            if (!bodyAllowed || len == 0) {
+                return;
+            }
+            if (chunked) {
+                out.writeChunked(b, off, len);
+            } else {
+                if (contentLength >= 0 && written + len > contentLength) {
+                    keepAlive = false;
+                    connection.markBroken();
+                    throw new IOException("body longer than the declared Content-Length " + contentLength);
+                }
+                out.write(b, off, len);
+            }
+            written += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (state == NEW) {
+                writeHead(contentLength);
+                state = STREAMING;
+            }
+            if (state == STREAMING) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (state == DONE) {
+                return;
+            }
+            if (state == NEW) {
+                writeHead(contentLength < 0 ? 0 : contentLength);
+            }
+            state = DONE;
+            if (chunked) {
+                out.closeChunk();
+                out.write(LAST_CHUNK);
+                byte[] data = trailers.rawData();
+                for (int i = 0, n = trailers.size(); i < n; i++) {
+                    out.write(data, trailers.nameOffset(i), trailers.nameLength(i));
+                    out.write(COLON);
+                    out.write(data, trailers.valueOffset(i), trailers.valueLength(i));
+                    out.crlf();
+                }
+                out.crlf();
+            } else if (bodyAllowed && contentLength >= 0 && written < contentLength) {
+                keepAlive = false;
+                connection.markBroken();
+                throw new IOException("body shorter than the declared Content-Length " + contentLength);
+            }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package io.shockwave.http1.internal;
+
+import io.shockwave.runtime.Limits;
+import io.shockwave.runtime.Method;
+import io.shockwave.runtime.spi.Ascii;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Parses a request head (RFC 9112 §2-§7) straight from the connection's read buffer.
+ * It is strict where leniency enables request smuggling (RFC 9112 §11.2): bare CR,
+ * obs-fold, whitespace before the colon, conflicting framing headers are all rejected.
+ * One instance per connection; it allocates nothing.
+ */
+public final class RequestParser {
+    /** Returned by {@link #parse} when the head is not complete yet. */
+    public static final int NEED_MORE = -1;
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HTTP_1_1 = asLong("HTTP/1.1");
+    private static final long HTTP_1_0 = asLong("HTTP/1.0");
+    private static final byte[] CLOSE = {'c', 'l', 'o', 's', 'e'};
+    private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] UPGRADE = "upgrade".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUE = "100-continue".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final int maxRequestLine;
+    private final int maxHeaderBytes;
+    private final int maxHeaderCount;
+    private int[] fields;
+
+    public RequestParser(Limits limits) {
+        this.maxRequestLine = limits.maxRequestLineLength();
+        this.maxHeaderBytes = limits.maxHeaderBytes();
+        this.maxHeaderCount = limits.maxHeaderCount();
+        this.fields = new int[Math.min(maxHeaderCount, 32) * 4];
+    }
+
+    private static long asLong(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return (long) LONG.get(b, 0);
+    }
+
+    /**
+     * Parses the head in {@code buf[start, end)} into {@code req}. Returns the offset just
+     * past the blank line that ends it, or {@link #NEED_MORE}.
+     *
+     * @throws BadRequest if the head is malformed or over a limit
+     */
+    public int parse(byte[] buf, int start, int end, Http1Request req) throws BadRequest {
+        int p = start;
+        // RFC 9112 §2.2: ignore at least one empty line before the request line.
+        while (p + 1 < end && buf[p] == '\r' && buf[p + 1] == '\n') {
+            p += 2;
+        }
+        int lineStart = p;
+
+        // method SP
+        while (p < end && Ascii.TCHAR[buf[p] & 0xFF]) {
+            p++;
+        }
+        if (p == end) {
+            return needMoreInRequestLine(lineStart, end, false);
+        }
+        if (buf[p] != ' ' || p == lineStart) {
+            throw BadRequest.MALFORMED_REQUEST_LINE;
+        }
+        Method method = Method.parse(buf, lineStart, p - lineStart);
+        p++;
+
+        // request-target SP (RFC 9112 §3.2); '#' never appears, CTL, SP and non-ASCII are invalid
+        int targetStart = p;
+        int query = -1;
+        while (p < end) {
+            int b = buf[p] & 0xFF;
+            if (b == ' ') {
+                break;
+            }
+            if (b <= 0x20 || b >= 0x7F || b == '#') {
+                throw BadRequest.BAD_TARGET;
+            }
+            if (b == '?' && query < 0) {
+                query = p;
+            }
+            p++;
+        }
+        if (p == end) {
+            return needMoreInRequestLine(lineStart, end, true);
+        }
+        int targetEnd = p;
+        if (targetEnd == targetStart) {
+            throw BadRequest.MALFORMED_REQUEST_LINE;
+        }
+        p++;
+
+        // HTTP-version CRLF
+        if (end - p < 10) {
+            return needMoreInRequestLine(lineStart, end, false);
+        }
+        long version = (long) LONG.get(buf, p);
+        int minor;
+        if (version == HTTP_1_1) {
+            minor = 1;
+        } else if (version == HTTP_1_0) {
+            minor = 0;
+        } else if (isHttpVersion(buf, p)) {
+            throw BadRequest.UNSUPPORTED_VERSION;
+        } else {
+            throw BadRequest.MALFORMED_REQUEST_LINE;
+        }
+        p += 8;
+        if (buf[p] != '\r' || buf[p + 1] != '\n') {
+            throw BadRequest.MALFORMED_REQUEST_LINE;
+        }
+        p += 2;
+        if (targetEnd - targetStart > maxRequestLine || p - lineStart > maxRequestLine + 16) {
+            throw BadRequest.URI_TOO_LONG;
+        }
+        if (method == null) {
+            throw BadRequest.UNKNOWN_METHOD;
+        }
+
+        // field-line CRLF ... CRLF
+        int headerStart = p;
+        int count = 0;
+        long contentLength = -1;
+        boolean chunked = false;
+        boolean transferEncoding = false;
+        boolean close = false;
+        boolean keepAlive = false;
+        boolean upgrade = false;
+        boolean expectContinue = false;
+        int hosts = 0;
+        while (true) {
+            if (p - headerStart > maxHeaderBytes) {
+                throw BadRequest.HEADERS_TOO_LARGE;
+            }
+            if (p >= end) {
+                return needMoreInHeaders(headerStart, end);
+            }
+            byte first = buf[p];
+            if (first == '\r') {
+                if (p + 1 >= end) {
+                    return needMoreInHeaders(headerStart, end);
+                }
+                if (buf[p + 1] != '\n') {
+                    throw BadRequest.BARE_CR;
+                }
+                p += 2;
+                break;
+            }
+            if (first == ' ' || first == '\t') {
+                throw BadRequest.OBS_FOLD;
+            }
+            int nameStart = p;
+            while (p < end && Ascii.TCHAR[buf[p] & 0xFF]) {
+                p++;
+            }
+            if (p == end) {
+                return needMoreInHeaders(headerStart, end);
+            }
+            if (buf[p] != ':') {
+                throw buf[p] == ' ' || buf[p] == '\t' ? BadRequest.WHITESPACE_BEFORE_COLON : BadRequest.MALFORMED_HEADER;
+            }
+            int nameLength = p - nameStart;
+            if (nameLength == 0) {
+                throw BadRequest.MALFORMED_HEADER;
+            }
+            p++;
+            while (p < end && (buf[p] == ' ' || buf[p] == '\t')) {
+                p++;
+            }
+            int valueStart = p;
+            int cr = scanValue(buf, p, end);
+            if (cr < 0 || cr + 1 >= end) {
+                return needMoreInHeaders(headerStart, end);
+            }
+            if (buf[cr + 1] != '\n') {
+                throw BadRequest.BARE_CR;
+            }
+            int valueEnd = cr;
+            while (valueEnd > valueStart && (buf[valueEnd - 1] == ' ' || buf[valueEnd - 1] == '\t')) {
+                valueEnd--;
+            }
+            p = cr + 2;
+            if (count == maxHeaderCount) {
+                throw BadRequest.TOO_MANY_HEADERS;
+            }
+            record(count++, nameStart, nameLength, valueStart, valueEnd - valueStart);
+            int valueLength = valueEnd - valueStart;
+            switch (nameLength) {
+                case 4 -> {
+                    if (isName(buf, nameStart, "host")) {
+                        hosts++;
+                    }
+                }
+                case 6 -> {
+                    if (isName(buf, nameStart, "expect")) {
+                        if (!Ascii.equalsLower(buf, valueStart, valueLength, CONTINUE)) {
+                            throw BadRequest.EXPECTATION_FAILED;
+                        }
+                        expectContinue = true;
+                    }
+                }
+                case 10 -> {
+                    if (isName(buf, nameStart, "connection")) {
+                        close |= Ascii.listContains(buf, valueStart, valueLength, CLOSE);
+                        keepAlive |= Ascii.listContains(buf, valueStart, valueLength, KEEP_ALIVE);
+                        upgrade |= Ascii.listContains(buf, valueStart, valueLength, UPGRADE);
+                    }
+                }
+                case 14 -> {
+                    if (isName(buf, nameStart, "content-length")) {
+                        long length = parseContentLength(buf, valueStart, valueLength);
+                        if (contentLength >= 0 && contentLength != length) {
+                            throw BadRequest.CONFLICTING_CONTENT_LENGTH;
+                        }
+                        contentLength = length;
+                    }
+                }
+                case 17 -> {
+                    if (isName(buf, nameStart, "transfer-encoding")) {
+                        transferEncoding = true;
+                        chunked = parseTransferEncoding(buf, valueStart, valueLength, chunked);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+
+        if (transferEncoding) {
+            if (contentLength >= 0) {
+                throw BadRequest.CONTENT_LENGTH_WITH_CHUNKED;
+            }
+            if (minor == 0) {
+                throw BadRequest.TRANSFER_ENCODING_IN_HTTP10;
+            }
+            if (!chunked) {
+                // RFC 9112 §6.3: a request whose final coding is not chunked has no length.
+                throw BadRequest.BAD_TRANSFER_ENCODING;
+            }
+        }
+        if (hosts > 1) {
+            throw BadRequest.DUPLICATE_HOST;
+        }
+        if (hosts == 0 && minor == 1) {
+            throw BadRequest.MISSING_HOST;
+        }
+
+        req.head(buf, lineStart, p, method, minor, targetStart, targetEnd, query);
+        for (int i = 0; i < count; i++) {
+            int s = i * 4;
+            req.headers().addBlockField(fields[s], fields[s + 1], fields[s + 2], fields[s + 3]);
+        }
+        req.framing(contentLength, chunked, minor == 1 ? !close : keepAlive && !close, expectContinue, upgrade);
+        return p;
+    }
+
+    private int needMoreInRequestLine(int lineStart, int end, boolean inTarget) throws BadRequest {
+        if (end - lineStart > maxRequestLine) {
+            throw inTarget ? BadRequest.URI_TOO_LONG : BadRequest.MALFORMED_REQUEST_LINE;
+        }
+        return NEED_MORE;
+    }
+
+    private int needMoreInHeaders(int headerStart, int end) throws BadRequest {
+        if (end - headerStart > maxHeaderBytes) {
+            throw BadRequest.HEADERS_TOO_LARGE;
+        }
+        return NEED_MORE;
+    }
+
+    private void record(int i, int nameStart, int nameLength, int valueStart, int valueLength) {
+        int s = i * 4;
+        if (s + 4 > fields.length) {
+            fields = java.util.Arrays.copyOf(fields, fields.length * 2);
+        }
+        fields[s] = nameStart;
+        fields[s + 1] = nameLength;
+        fields[s + 2] = valueStart;
+        fields[s + 3] = valueLength;
+    }
+
+    /** "HTTP/" DIGIT "." DIGIT, a well-formed version we do not speak (RFC 9112 §2.3). */
+    private static boolean isHttpVersion(byte[] buf, int p) {
+        return buf[p] == 'H' && buf[p + 1] == 'T' && buf[p + 2] == 'T' && buf[p + 3] == 'P' && buf[p + 4] == '/'
+                && isDigit(buf[p + 5]) && buf[p + 6] == '.' && isDigit(buf[p + 7]);
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    /** Compares a field name with a lower-case ASCII literal of the same length. */
+    private static boolean isName(byte[] buf, int off, String lower) {
+        for (int i = 0; i < lower.length(); i++) {
+            if (Ascii.LOWER[buf[off + i] & 0xFF] != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Finds the CR that ends a field value starting at {@code p}, or -1 if the buffer ends
+     * first. Eight bytes at a time: a word is inspected byte by byte only when it holds a
+     * byte below 0x20 or DEL, which is either the CR, an allowed HTAB, or an error.
+     */
+    static int scanValue(byte[] buf, int p, int end) throws BadRequest {
+        while (p + 8 <= end) {
+            long w = (long) LONG.get(buf, p);
+            long control = (w - 0x2020202020202020L) & ~w & 0x8080808080808080L;
+            long x = w ^ 0x7F7F7F7F7F7F7F7FL;
+            long del = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            long hits = control | del;
+            if (hits == 0) {
+                p += 8;
+                continue;
+            }
+            int i = p + (Long.numberOfTrailingZeros(hits) >>> 3);
+            byte c = buf[i];
+            if (c == '\r') {
+                return i;
+            }
+            if (c != '\t') {
+                throw BadRequest.BAD_HEADER_CHARACTER;
+            }
+            p = i + 1;
+        }
+        for (; p < end; p++) {
+            int c = buf[p] & 0xFF;
+            if (c == '\r') {
+                return p;
+            }
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                throw BadRequest.BAD_HEADER_CHARACTER;
+            }
+        }
+        return -1;
+    }
+
+    /** RFC 9110 §8.6: 1*DIGIT; a list of identical values is also accepted (§8.6 allows it). */
+    private static long parseContentLength(byte[] buf, int off, int len) throws BadRequest {
+        long value = -1;
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            long v = 0;
+            int digits = 0;
+            while (i < end && isDigit(buf[i])) {
+                if (++digits > 18) {
+                    throw BadRequest.BAD_CONTENT_LENGTH;
+                }
+                v = v * 10 + (buf[i] - '0');
+                i++;
+            }
+            if (digits == 0 || (value >= 0 && v != value)) {
+                throw BadRequest.BAD_CONTENT_LENGTH;
+            }
+            value = v;
+            while (i < end && (buf[i] == ' ' || buf[i] == '\t')) {
+                i++;
+            }
+            if (i < end) {
+                if (buf[i] != ',') {
+                    throw BadRequest.BAD_CONTENT_LENGTH;
+                }
+                i++;
+                while (i < end && (buf[i] == ' ' || buf[i] == '\t')) {
+                    i++;
+                }
+                if (i == end) {
+                    throw BadRequest.BAD_CONTENT_LENGTH;
+                }
+            }
+        }
+        if (value < 0) {
+            throw BadRequest.BAD_CONTENT_LENGTH;
+        }
+        return value;
+    }
+
+    /**
+     * Reads one Transfer-Encoding field; returns whether chunked is now the final coding.
+     * Only chunked is implemented: any other coding gets 501 (RFC 9112 §6.1), and chunked
+     * applied twice, or not last, is malformed.
+     */
+    private static boolean parseTransferEncoding(byte[] buf, int off, int len, boolean chunkedSoFar) throws BadRequest {
+        boolean chunked = chunkedSoFar;
+        int i = off;
+        int end = off + len;
+        boolean any = false;
+        while (i < end) {
+            while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == ',')) {
+                i++;
+            }
+            int start = i;
+            while (i < end && buf[i] != ',') {
+                i++;
+            }
+            int stop = i;
+            while (stop > start && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t')) {
+                stop--;
+            }
+            if (stop == start) {
+                continue;
+            }
+            any = true;
+            if (!Ascii.equalsLower(buf, start, stop - start, CHUNKED)) {
+                for (int k = start; k < stop; k++) {
+                    if (!Ascii.TCHAR[buf[k] & 0xFF] && buf[k] != ';' && buf[k] != '=' && buf[k] != ' ') {
+                        throw BadRequest.BAD_TRANSFER_ENCODING;
+                    }
+                }
+                throw BadRequest.UNKNOWN_TRANSFER_CODING;
+            }
+            if (chunked) {
+                throw BadRequest.BAD_TRANSFER_ENCODING;
+            }
+            chunked = true;
+        }
+        if (!any) {
+            throw BadRequest.BAD_TRANSFER_ENCODING;
+        }
+        return chunked;
+    }
+}

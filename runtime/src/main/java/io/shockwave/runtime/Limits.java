@@ -1,0 +1,61 @@
+package io.shockwave.runtime;
+
+/**
+ * Bounds on what one client can make the server hold. The defaults are what a
+ * public-facing server would pick; every one can be changed with the withers.
+ *
+ * @param maxRequestLineLength bytes in the request line (method, target, version); over it: 414
+ * @param maxHeaderBytes bytes in the header section; over it: 431
+ * @param maxHeaderCount header fields in a request; over it: 431
+ * @param maxBodySize bytes in a request body; over it: 413
+ * @param maxConnections connections open at once; beyond it new ones get 503 and are closed
+ * @param maxTrailerBytes bytes in a chunked body's trailer section; over it: 431
+ */
+public record Limits(int maxRequestLineLength,
+                     int maxHeaderBytes,
+                     int maxHeaderCount,
+                     long maxBodySize,
+                     int maxConnections,
+                     int maxTrailerBytes) {
+
+    public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, 10_000, 8 * 1024);
+
+    public Limits {
+        positive(maxRequestLineLength, "maxRequestLineLength");
+        positive(maxHeaderBytes, "maxHeaderBytes");
+        positive(maxHeaderCount, "maxHeaderCount");
+        positive(maxBodySize, "maxBodySize");
+        positive(maxConnections, "maxConnections");
+        positive(maxTrailerBytes, "maxTrailerBytes");
+    }
+
+    private static void positive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    public Limits withMaxRequestLineLength(int v) {
+        return new Limits(v, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes);
+    }
+
+    public Limits withMaxHeaderBytes(int v) {
+        return new Limits(maxRequestLineLength, v, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes);
+    }
+
+    public Limits withMaxHeaderCount(int v) {
+        return new Limits(maxRequestLineLength, maxHeaderBytes, v, maxBodySize, maxConnections, maxTrailerBytes);
+    }
+
+    public Limits withMaxBodySize(long v) {
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, v, maxConnections, maxTrailerBytes);
+    }
+
+    public Limits withMaxConnections(int v) {
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, v, maxTrailerBytes);
+    }
+
+    public Limits withMaxTrailerBytes(int v) {
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, v);
+    }
+}

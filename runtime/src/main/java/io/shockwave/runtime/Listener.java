@@ -1,0 +1,27 @@
+package io.shockwave.runtime;
+
+/**
+ * Where the server accepts connections.
+ *
+ * @param host the address to bind, e.g. {@code 0.0.0.0}, {@code ::} or {@code 127.0.0.1}
+ * @param port the port; 0 picks a free one, which {@link Server#port()} then reports
+ * @param acceptors how many sockets accept in parallel; more than one needs SO_REUSEPORT
+ * @param reusePort whether to set SO_REUSEPORT on the listening sockets
+ */
+public record Listener(String host, int port, int acceptors, boolean reusePort) {
+    public Listener {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (acceptors < 1) {
+            throw new IllegalArgumentException("acceptors must be at least 1");
+        }
+        if (acceptors > 1 && !reusePort) {
+            throw new IllegalArgumentException("several acceptors need reusePort");
+        }
+    }
+
+    public static Listener of(String host, int port) {
+        return new Listener(host, port, 1, false);
+    }
+}

@@ -1,0 +1,78 @@
+package io.shockwave.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP request as the handler sees it, whatever protocol carried it. The instance
+ * is reused for the next request on the same connection or stream: keep the values,
+ * not the object, past the handler's return.
+ */
+public interface Request {
+    Method method();
+
+    /** The path, percent-decoded as UTF-8, e.g. {@code /users/a b}. */
+    String path();
+
+    /** The path exactly as sent, e.g. {@code /users/a%20b}. */
+    String rawPath();
+
+    /** The query without the {@code ?}, as sent, or {@code null} when there is none. */
+    String rawQuery();
+
+    /** The first value of query parameter {@code name}, decoded, or {@code null}. */
+    String queryParam(String name);
+
+    /** Every value of query parameter {@code name}, decoded, in order. */
+    List<String> queryParams(String name);
+
+    /** All query parameters, decoded, in order of first appearance. */
+    Map<String, List<String>> queryParams();
+
+    /** The value a route pattern captured for {@code {name}}, decoded, or {@code null}. */
+    String pathParam(String name);
+
+    Headers headers();
+
+    /** Shorthand for {@code headers().get(name)}. */
+    default String header(HeaderName name) {
+        return headers().get(name);
+    }
+
+    default String header(String name) {
+        return headers().get(name);
+    }
+
+    /** The declared body length, or -1 when it is not known in advance (chunked, streamed). */
+    long contentLength();
+
+    /**
+     * The body. Reading past the server's body limit throws an {@link HttpException}
+     * with 413. Whatever the handler leaves unread is discarded.
+     */
+    InputStream body();
+
+    /** The whole body; see {@link #body()} for the limit. */
+    default byte[] bodyBytes() throws IOException {
+        return body().readAllBytes();
+    }
+
+    default String bodyString() throws IOException {
+        return new String(bodyBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Trailer fields, complete once the body has been read to its end; empty before. */
+    Headers trailers();
+
+    /** {@code HTTP/1.1}, {@code HTTP/1.0}, {@code HTTP/2} or {@code HTTP/3}. */
+    String protocol();
+
+    boolean isSecure();
+
+    InetSocketAddress remoteAddress();
+
+    InetSocketAddress localAddress();
+}

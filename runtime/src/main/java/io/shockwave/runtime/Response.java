@@ -1,0 +1,66 @@
+package io.shockwave.runtime;
+
+import java.io.OutputStream;
+
+/**
+ * The response a handler builds. Status and headers may change until the response is
+ * committed: by {@code send}, or by the first bytes flushed from {@link #output()}.
+ * The instance is reused for the next exchange on the same connection or stream.
+ */
+public interface Response {
+    Response status(Status status);
+
+    default Response status(int code) {
+        return status(Status.of(code));
+    }
+
+    Status status();
+
+    Headers headers();
+
+    default Response header(HeaderName name, String value) {
+        headers().set(name, value);
+        return this;
+    }
+
+    default Response header(String name, String value) {
+        headers().set(name, value);
+        return this;
+    }
+
+    default Response contentType(String mediaType) {
+        headers().set(HeaderName.CONTENT_TYPE, mediaType);
+        return this;
+    }
+
+    /** Declares the body length before streaming it through {@link #output()}; -1 for unknown. */
+    Response contentLength(long length);
+
+    /** Sends {@code body} as the whole response, with Content-Length. */
+    void send(byte[] body);
+
+    void send(byte[] body, int offset, int length);
+
+    /** Sends {@code body} as UTF-8; sets {@code text/plain; charset=utf-8} if no Content-Type was set. */
+    void send(String body);
+
+    /** Sends the response with no body. */
+    default void send() {
+        send(EMPTY, 0, 0);
+    }
+
+    /**
+     * The body as a stream. Without a declared length it is sent in chunks on HTTP/1.1
+     * (or framed by the protocol); {@code flush()} pushes what was written to the client,
+     * {@code close()} ends the response. Closing it is optional: the server ends the
+     * response when the handler returns.
+     */
+    OutputStream output();
+
+    /** Trailer fields sent after a streamed body (HTTP/1.1 chunked, HTTP/2, HTTP/3). */
+    Headers trailers();
+
+    boolean isCommitted();
+
+    byte[] EMPTY = new byte[0];
+}

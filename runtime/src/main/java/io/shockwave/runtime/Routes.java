@@ -1,0 +1,67 @@
+package io.shockwave.runtime;
+
+import io.shockwave.runtime.internal.Router;
+
+/**
+ * Builds a router from method + path patterns. A pattern is a path whose segments are
+ * literals, parameters {@code {name}} that match one non-empty segment, or, last, a
+ * wildcard {@code *} that matches the rest of the path (read it with
+ * {@code pathParam("*")}). Literals win over parameters, parameters over wildcards.
+ * An unmatched path gets 404; a matched path without a handler for the method gets 405
+ * with {@code Allow}. HEAD is served by the GET handler when it has none of its own.
+ *
+ * <pre>{@code
+ * r.get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id")))
+ *  .post("/echo", (req, res) -> req.body().transferTo(res.output()))
+ *  .get("/static/*", files);
+ * }</pre>
+ */
+public final class Routes {
+    private final Router router = new Router();
+
+    public Routes get(String pattern, Handler handler) {
+        return route(Method.GET, pattern, handler);
+    }
+
+    public Routes head(String pattern, Handler handler) {
+        return route(Method.HEAD, pattern, handler);
+    }
+
+    public Routes post(String pattern, Handler handler) {
+        return route(Method.POST, pattern, handler);
+    }
+
+    public Routes put(String pattern, Handler handler) {
+        return route(Method.PUT, pattern, handler);
+    }
+
+    public Routes delete(String pattern, Handler handler) {
+        return route(Method.DELETE, pattern, handler);
+    }
+
+    public Routes patch(String pattern, Handler handler) {
+        return route(Method.PATCH, pattern, handler);
+    }
+
+    public Routes options(String pattern, Handler handler) {
+        return route(Method.OPTIONS, pattern, handler);
+    }
+
+    public Routes route(Method method, String pattern, Handler handler) {
+        router.add(method, pattern, handler);
+        return this;
+    }
+
+    /** Serves {@code pattern} for every method. */
+    public Routes any(String pattern, Handler handler) {
+        for (Method m : Method.values()) {
+            router.add(m, pattern, handler);
+        }
+        return this;
+    }
+
+    /** The handler that dispatches by these routes. */
+    public Handler build() {
+        return router.freeze();
+    }
+}

@@ -1,0 +1,204 @@
+package io.shockwave.runtime;
+
+import io.shockwave.runtime.internal.DefaultErrorHandler;
+import io.shockwave.runtime.internal.ServerRuntime;
+import io.shockwave.runtime.spi.Binding;
+import io.shockwave.runtime.spi.ProtocolProvider;
+import io.shockwave.runtime.spi.TransportProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
+
+/**
+ * A running server. Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * Server server = Server.builder()
+ *         .http(8080)
+ *         .routes(r -> r.get("/plaintext", (req, res) -> res.send("Hello, World!")))
+ *         .start();
+ * server.stop(Duration.ofSeconds(10));
+ * }</pre>
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final ServerRuntime runtime;
+    private final List<Binding> bindings;
+    private final Object stopLock = new Object();
+    private boolean stopped;
+
+    private Server(ServerRuntime runtime, List<Binding> bindings) {
+        this.runtime = runtime;
+        this.bindings = bindings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port of the first listener, the real one when it was configured as 0. */
+    public int port() {
+        return bindings.getFirst().port();
+    }
+
+    /** The bound address of every listener, in the order they were configured. */
+    public List<InetSocketAddress> addresses() {
+        return bindings.stream().map(Binding::address).toList();
+    }
+
+    public ServerStats stats() {
+        return runtime.stats();
+    }
+
+    /**
+     * Stops accepting, closes idle keep-alive connections, lets requests in flight finish
+     * until {@code grace} has passed, then closes whatever is left, and returns.
+     */
+    public void stop(Duration grace) {
+        synchronized (stopLock) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Binding b : bindings) {
+            b.close();
+        }
+        try {
+            int forced = runtime.drain(deadline);
+            if (forced > 0) {
+                LOG.info("Stopped; closed {} connection(s) still busy after {}", forced, grace);
+            } else {
+                LOG.debug("Stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@link #stop(Duration)} with a grace of five seconds. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(5));
+    }
+
+    /** Configures and starts a {@link Server}. */
+    public static final class Builder {
+        private final List<Listener> listeners = new ArrayList<>();
+        private Handler handler;
+        private ErrorHandler errorHandler = new DefaultErrorHandler();
+        private Limits limits = Limits.DEFAULT;
+        private Timeouts timeouts = Timeouts.DEFAULT;
+        private String serverHeader = "shockwave";
+
+        private Builder() {
+        }
+
+        /** Cleartext HTTP on every local address (IPv4 and IPv6) on {@code port}; 0 picks one. */
+        public Builder http(int port) {
+            return listener(Listener.of(null, port));
+        }
+
+        /** Cleartext HTTP on {@code host}, e.g. {@code 127.0.0.1} or {@code ::1}. */
+        public Builder http(String host, int port) {
+            return listener(Listener.of(host, port));
+        }
+
+        public Builder listener(Listener listener) {
+            listeners.add(Objects.requireNonNull(listener));
+            return this;
+        }
+
+        public Builder handler(Handler handler) {
+            this.handler = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        public Builder routes(Consumer<Routes> routes) {
+            Routes r = new Routes();
+            routes.accept(r);
+            return handler(r.build());
+        }
+
+        public Builder errorHandler(ErrorHandler errorHandler) {
+            this.errorHandler = Objects.requireNonNull(errorHandler);
+            return this;
+        }
+
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts);
+            return this;
+        }
+
+        /** The {@code Server} header's value; {@code null} sends none. */
+        public Builder serverHeader(String value) {
+            if (value != null && !value.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+                throw new IllegalArgumentException("Server header must be printable ASCII");
+            }
+            this.serverHeader = value;
+            return this;
+        }
+
+        /** Binds every listener and starts serving; fails if one cannot be bound. */
+        public Server start() {
+            if (handler == null) {
+                throw new IllegalStateException("no handler or routes configured");
+            }
+            if (listeners.isEmpty()) {
+                throw new IllegalStateException("no listener configured: call http(port)");
+            }
+            List<ProtocolProvider> protocols = new ArrayList<>();
+            ServiceLoader.load(ProtocolProvider.class, Server.class.getClassLoader()).forEach(protocols::add);
+            protocols.sort(Comparator.comparingInt(ProtocolProvider::priority).reversed());
+            if (protocols.isEmpty()) {
+                throw new IllegalStateException("no protocol found: put shockwave-http1 on the module or class path");
+            }
+            TransportProvider tcp = null;
+            for (TransportProvider t : ServiceLoader.load(TransportProvider.class, Server.class.getClassLoader())) {
+                if (t.name().equals("tcp")) {
+                    tcp = t;
+                }
+            }
+            if (tcp == null) {
+                throw new IllegalStateException("no TCP transport found: put shockwave-transport-tcp on the path");
+            }
+            byte[] server = serverHeader == null ? null : serverHeader.getBytes(StandardCharsets.US_ASCII);
+            ServerRuntime runtime = new ServerRuntime(handler, errorHandler, limits, timeouts, protocols, server);
+            List<Binding> bound = new ArrayList<>();
+            try {
+                for (Listener l : listeners) {
+                    bound.add(tcp.bind(l, runtime));
+                }
+            } catch (IOException e) {
+                bound.forEach(Binding::close);
+                try {
+                    runtime.drain(System.nanoTime());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new UncheckedIOException("cannot bind " + listeners, e);
+            }
+            Server s = new Server(runtime, List.copyOf(bound));
+            LOG.info("Serving {} on {}", protocols.stream().map(ProtocolProvider::id).toList(), s.addresses());
+            return s;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.shockwave.runtime;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters kept by the server, cheap enough to update on every request (striped
+ * adders, no locks) and readable at any time.
+ */
+public final class ServerStats {
+    private final LongAdder connectionsAccepted = new LongAdder();
+    private final LongAdder connectionsRejected = new LongAdder();
+    private final AtomicLong connectionsOpen = new AtomicLong();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder[] responsesByClass = {
+        new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
+    };
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    public long connectionsAccepted() {
+        return connectionsAccepted.sum();
+    }
+
+    /** Connections refused because {@link Limits#maxConnections()} was reached. */
+    public long connectionsRejected() {
+        return connectionsRejected.sum();
+    }
+
+    public long connectionsOpen() {
+        return connectionsOpen.get();
+    }
+
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Responses sent with a status of class {@code statusClass} (1 to 5). */
+    public long responses(int statusClass) {
+        return responsesByClass[statusClass - 1].sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Handler failures and protocol errors. */
+    public long errors() {
+        return errors.sum();
+    }
+
+    // ---- updates, for transports and protocol engines ----
+
+    /** Counts an accepted connection; returns how many are open now. */
+    public long connectionOpened() {
+        connectionsAccepted.increment();
+        return connectionsOpen.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        connectionsOpen.decrementAndGet();
+    }
+
+    public void connectionRejected() {
+        connectionsRejected.increment();
+    }
+
+    public void request() {
+        requests.increment();
+    }
+
+    public void response(int statusCode) {
+        int c = statusCode / 100;
+        if (c >= 1 && c <= 5) {
+            responsesByClass[c - 1].increment();
+        }
+    }
+
+    public void bytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    public void bytesOut(long n) {
+        bytesOut.add(n);
+    }
+
+    public void error() {
+        errors.increment();
+    }
+
+    @Override
+    public String toString() {
+        return "connections accepted=" + connectionsAccepted() + " open=" + connectionsOpen()
+                + " rejected=" + connectionsRejected() + ", requests=" + requests()
+                + ", responses 1xx=" + responses(1) + " 2xx=" + responses(2) + " 3xx=" + responses(3)
+                + " 4xx=" + responses(4) + " 5xx=" + responses(5)
+                + ", bytes in=" + bytesIn() + " out=" + bytesOut() + ", errors=" + errors();
+    }
+}

@@ -1,0 +1,224 @@
+package io.shockwave.runtime.internal;
+
+import io.shockwave.runtime.Handler;
+import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.Method;
+import io.shockwave.runtime.Request;
+import io.shockwave.runtime.Response;
+import io.shockwave.runtime.Status;
+import io.shockwave.runtime.spi.AbstractRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * A tree of path segments matched against the request's path bytes. Matching
+ * backtracks (literal, then parameter, then wildcard at each level) and records
+ * captures as offsets in the request, so a lookup allocates nothing.
+ */
+public final class Router implements Handler {
+    private static final byte[] NOT_FOUND = "Not Found".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] METHOD_NOT_ALLOWED = "Method Not Allowed".getBytes(StandardCharsets.US_ASCII);
+    private static final int METHODS = Method.values().length;
+
+    private final Node root = new Node();
+    private boolean frozen;
+
+    private static final class Node {
+        byte[][] literals = new byte[0][];
+        Node[] literalChildren = new Node[0];
+        Node param;
+        String paramName;
+        Node wildcard;
+        Handler[] handlers;
+        byte[] allow;
+
+        Node literal(byte[] segment) {
+            for (int i = 0; i < literals.length; i++) {
+                if (Arrays.equals(literals[i], segment)) {
+                    return literalChildren[i];
+                }
+            }
+            literals = Arrays.copyOf(literals, literals.length + 1);
+            literalChildren = Arrays.copyOf(literalChildren, literalChildren.length + 1);
+            Node child = new Node();
+            literals[literals.length - 1] = segment;
+            literalChildren[literalChildren.length - 1] = child;
+            return child;
+        }
+    }
+
+    public void add(Method method, String pattern, Handler handler) {
+        if (frozen) {
+            throw new IllegalStateException("routes are already built");
+        }
+        if (method == null || handler == null) {
+            throw new NullPointerException("method and handler are required");
+        }
+        if (pattern == null || !pattern.startsWith("/")) {
+            throw new IllegalArgumentException("a route pattern starts with '/': " + pattern);
+        }
+        Node node = root;
+        String[] segments = pattern.substring(1).split("/", -1);
+        if (pattern.equals("/")) {
+            segments = new String[] {""};
+        }
+        for (int i = 0; i < segments.length; i++) {
+            String s = segments[i];
+            if (s.equals("*")) {
+                if (i != segments.length - 1) {
+                    throw new IllegalArgumentException("'*' must be the last segment: " + pattern);
+                }
+                if (node.wildcard == null) {
+                    node.wildcard = new Node();
+                }
+                node = node.wildcard;
+            } else if (s.startsWith("{") && s.endsWith("}")) {
+                String name = s.substring(1, s.length() - 1);
+                if (name.isEmpty() || name.equals("*")) {
+                    throw new IllegalArgumentException("a parameter needs a name: " + pattern);
+                }
+                if (node.param == null) {
+                    node.param = new Node();
+                    node.paramName = name;
+                } else if (!node.paramName.equals(name)) {
+                    throw new IllegalArgumentException("parameter {" + name + "} in " + pattern
+                            + " conflicts with {" + node.paramName + "} at the same position");
+                }
+                node = node.param;
+            } else if (s.indexOf('{') >= 0 || s.indexOf('}') >= 0 || s.indexOf('*') >= 0) {
+                throw new IllegalArgumentException("a segment is a literal, {name} or a final *: " + pattern);
+            } else {
+                node = node.literal(s.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (node.handlers == null) {
+            node.handlers = new Handler[METHODS];
+        }
+        if (node.handlers[method.ordinal()] != null) {
+            throw new IllegalArgumentException("a handler for " + method + " " + pattern + " is already set");
+        }
+        node.handlers[method.ordinal()] = handler;
+    }
+
+    public Router freeze() {
+        if (!frozen) {
+            frozen = true;
+            computeAllow(root);
+        }
+        return this;
+    }
+
+    private static void computeAllow(Node node) {
+        if (node.handlers != null) {
+            StringJoiner allow = new StringJoiner(", ");
+            for (Method m : Method.values()) {
+                if (node.handlers[m.ordinal()] != null
+                        || (m == Method.HEAD && node.handlers[Method.GET.ordinal()] != null)) {
+                    allow.add(m.name());
+                }
+            }
+            node.allow = allow.toString().getBytes(StandardCharsets.US_ASCII);
+        }
+        for (Node child : node.literalChildren) {
+            computeAllow(child);
+        }
+        if (node.param != null) {
+            computeAllow(node.param);
+        }
+        if (node.wildcard != null) {
+            computeAllow(node.wildcard);
+        }
+    }
+
+    @Override
+    public void handle(Request request, Response response) throws Exception {
+        AbstractRequest req = (AbstractRequest) request;
+        byte[] path = req.routingPath();
+        int off = req.routingPathOffset();
+        Node endpoint = match(root, path, off, off + req.routingPathLength(), req);
+        if (endpoint == null) {
+            response.status(Status.NOT_FOUND).contentType("text/plain").send(NOT_FOUND);
+            return;
+        }
+        Handler[] handlers = endpoint.handlers;
+        Handler handler = handlers[request.method().ordinal()];
+        if (handler == null && request.method() == Method.HEAD) {
+            handler = handlers[Method.GET.ordinal()];
+        }
+        if (handler == null) {
+            response.status(Status.METHOD_NOT_ALLOWED);
+            response.headers().set(HeaderName.ALLOW, endpoint.allow);
+            response.contentType("text/plain").send(METHOD_NOT_ALLOWED);
+            return;
+        }
+        handler.handle(request, response);
+    }
+
+    /** The node whose handlers serve {@code path[pos, end)}, {@code pos} at a '/', or null. */
+    private static Node match(Node node, byte[] path, int pos, int end, AbstractRequest req) {
+        if (pos >= end || path[pos] != '/') {
+            return pos >= end && node.handlers != null ? node : wildcard(node, path, pos, end, req);
+        }
+        int start = pos + 1;
+        int stop = start;
+        while (stop < end && path[stop] != '/') {
+            stop++;
+        }
+        int segmentLength = stop - start;
+        byte[][] literals = node.literals;
+        for (int i = 0; i < literals.length; i++) {
+            byte[] literal = literals[i];
+            if (literal.length == segmentLength && Arrays.equals(literal, 0, segmentLength, path, start, stop)) {
+                Node found = match(node.literalChildren[i], path, stop, end, req);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        if (node.param != null && segmentLength > 0) {
+            req.pushPathParam(node.paramName, start, stop);
+            Node found = match(node.param, path, stop, end, req);
+            if (found != null) {
+                return found;
+            }
+            req.popPathParam();
+        }
+        return wildcard(node, path, pos, end, req);
+    }
+
+    private static Node wildcard(Node node, byte[] path, int pos, int end, AbstractRequest req) {
+        Node w = node.wildcard;
+        if (w == null || w.handlers == null) {
+            return null;
+        }
+        int start = pos < end && path[pos] == '/' ? pos + 1 : pos;
+        req.pushPathParam("*", start, end);
+        return w;
+    }
+
+    /** The patterns served, for diagnostics. */
+    public List<String> describe() {
+        List<String> out = new ArrayList<>();
+        describe(root, "", out);
+        return out;
+    }
+
+    private static void describe(Node node, String prefix, List<String> out) {
+        if (node.handlers != null) {
+            out.add((prefix.isEmpty() ? "/" : prefix) + " [" + new String(node.allow, StandardCharsets.US_ASCII) + "]");
+        }
+        for (int i = 0; i < node.literals.length; i++) {
+            describe(node.literalChildren[i], prefix + "/" + new String(node.literals[i], StandardCharsets.UTF_8), out);
+        }
+        if (node.param != null) {
+            describe(node.param, prefix + "/{" + node.paramName + "}", out);
+        }
+        if (node.wildcard != null) {
+            describe(node.wildcard, prefix + "/*", out);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.shockwave.runtime.spi;
+
+import io.shockwave.runtime.Request;
+import io.shockwave.runtime.internal.PercentCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The protocol-independent half of a request: the target, its lazily decoded path and
+ * query, and the parameters a route captured. Protocol engines extend it and call
+ * {@link #target} once per request; the router matches {@link #routingPath()} bytes, so
+ * routing a request allocates nothing.
+ */
+public abstract class AbstractRequest implements Request {
+    private byte[] target;
+    private int pathOffset;
+    private int pathLength;
+    private int queryOffset;
+    private int queryLength;
+
+    private byte[] routing;
+    private int routingOffset;
+    private int routingLength;
+    private byte[] decoded = new byte[128];
+
+    private String path;
+    private String rawPath;
+    private String rawQuery;
+    private Map<String, List<String>> query;
+
+    private String[] paramNames = new String[4];
+    private int[] paramBounds = new int[8];
+    private int paramCount;
+
+    /**
+     * Sets the request target for a new request: the path is {@code buf[pathOffset, +pathLength)},
+     * the query (without {@code ?}) {@code buf[queryOffset, +queryLength)}, or queryOffset -1
+     * when there is none. {@code buf} must stay unchanged until the exchange ends.
+     */
+    protected final void target(byte[] buf, int pathOffset, int pathLength, int queryOffset, int queryLength) {
+        this.target = buf;
+        this.pathOffset = pathOffset;
+        this.pathLength = pathLength;
+        this.queryOffset = queryOffset;
+        this.queryLength = queryLength;
+        this.path = null;
+        this.rawPath = null;
+        this.rawQuery = null;
+        this.query = null;
+        this.paramCount = 0;
+        this.routing = null;
+    }
+
+    private void prepareRouting() {
+        for (int i = pathOffset, end = pathOffset + pathLength; i < end; i++) {
+            if (target[i] == '%') {
+                if (decoded.length < pathLength) {
+                    decoded = new byte[Math.max(pathLength, decoded.length * 2)];
+                }
+                routingLength = PercentCodec.decode(target, pathOffset, pathLength, decoded, false);
+                routing = decoded;
+                routingOffset = 0;
+                return;
+            }
+        }
+        routing = target;
+        routingOffset = pathOffset;
+        routingLength = pathLength;
+    }
+
+    /** The percent-decoded path as bytes; throws {@link io.shockwave.runtime.HttpException} 400 if malformed. */
+    public final byte[] routingPath() {
+        if (routing == null) {
+            prepareRouting();
+        }
+        return routing;
+    }
+
+    public final int routingPathOffset() {
+        return routingOffset;
+    }
+
+    public final int routingPathLength() {
+        return routingLength;
+    }
+
+    /** Records a captured path parameter; bounds are offsets into {@link #routingPath()}. */
+    public final void pushPathParam(String name, int start, int end) {
+        if (paramCount == paramNames.length) {
+            paramNames = Arrays.copyOf(paramNames, paramCount * 2);
+            paramBounds = Arrays.copyOf(paramBounds, paramCount * 4);
+        }
+        paramNames[paramCount] = name;
+        paramBounds[paramCount * 2] = start;
+        paramBounds[paramCount * 2 + 1] = end;
+        paramCount++;
+    }
+
+    public final void popPathParam() {
+        paramCount--;
+    }
+
+    @Override
+    public final String pathParam(String name) {
+        for (int i = paramCount - 1; i >= 0; i--) {
+            if (paramNames[i].equals(name)) {
+                int start = paramBounds[i * 2];
+                return new String(routing, start, paramBounds[i * 2 + 1] - start, StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public final String path() {
+        if (path == null) {
+            byte[] r = routingPath();
+            path = new String(r, routingOffset, routingLength, StandardCharsets.UTF_8);
+        }
+        return path;
+    }
+
+    @Override
+    public final String rawPath() {
+        if (rawPath == null) {
+            rawPath = new String(target, pathOffset, pathLength, StandardCharsets.ISO_8859_1);
+        }
+        return rawPath;
+    }
+
+    @Override
+    public final String rawQuery() {
+        if (rawQuery == null && queryOffset >= 0) {
+            rawQuery = new String(target, queryOffset, queryLength, StandardCharsets.ISO_8859_1);
+        }
+        return rawQuery;
+    }
+
+    @Override
+    public final String queryParam(String name) {
+        List<String> values = queryParams().get(name);
+        return values == null ? null : values.getFirst();
+    }
+
+    @Override
+    public final List<String> queryParams(String name) {
+        List<String> values = queryParams().get(name);
+        return values == null ? List.of() : values;
+    }
+
+    @Override
+    public final Map<String, List<String>> queryParams() {
+        if (query == null) {
+            query = queryOffset < 0 ? Map.of() : parseQuery(target, queryOffset, queryLength);
+        }
+        return query;
+    }
+
+    private static Map<String, List<String>> parseQuery(byte[] buf, int off, int len) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            int start = i;
+            int eq = -1;
+            while (i < end && buf[i] != '&') {
+                if (eq < 0 && buf[i] == '=') {
+                    eq = i;
+                }
+                i++;
+            }
+            if (i > start) {
+                int nameEnd = eq < 0 ? i : eq;
+                String name = PercentCodec.decodeToString(buf, start, nameEnd - start, true);
+                String value = eq < 0 ? "" : PercentCodec.decodeToString(buf, eq + 1, i - eq - 1, true);
+                params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+            }
+            i++;
+        }
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            e.setValue(Collections.unmodifiableList(e.getValue()));
+        }
+        return Collections.unmodifiableMap(params);
+    }
+}

@@ -1,0 +1,91 @@
+package io.shockwave.runtime.spi;
+
+/** Byte tables for the ASCII grammar of HTTP fields (RFC 9110 §5.6). */
+public final class Ascii {
+    /** ASCII lower-casing of every byte value; non-letters map to themselves. */
+    public static final byte[] LOWER = new byte[256];
+    /** 1 for a tchar (RFC 9110 §5.6.2), the bytes allowed in tokens and field names. */
+    public static final boolean[] TCHAR = new boolean[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            LOWER[i] = (byte) (i >= 'A' && i <= 'Z' ? i + 32 : i);
+            TCHAR[i] = (i >= '0' && i <= '9') || (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z')
+                    || "!#$%&'*+-.^_`|~".indexOf(i) >= 0;
+        }
+    }
+
+    private Ascii() {
+    }
+
+    public static boolean isTchar(int b) {
+        return TCHAR[b & 0xFF];
+    }
+
+    /** Whether {@code s} is a non-empty token (RFC 9110 §5.6.2). */
+    public static boolean isToken(CharSequence s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF || !TCHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code buf[off, off+len)} equals {@code lower} ignoring ASCII case; {@code lower} is lower case. */
+    public static boolean equalsLower(byte[] buf, int off, int len, byte[] lower) {
+        if (len != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (LOWER[buf[off + i] & 0xFF] != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code buf[off, off+len)} equals {@code s} ignoring ASCII case. */
+    public static boolean equalsIgnoreCase(byte[] buf, int off, int len, CharSequence s) {
+        if (len != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF || LOWER[buf[off + i] & 0xFF] != LOWER[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the comma-separated list in {@code buf[off, off+len)} holds {@code lowerToken}
+     * as one of its elements, ignoring case and optional whitespace (RFC 9110 §5.6.1).
+     */
+    public static boolean listContains(byte[] buf, int off, int len, byte[] lowerToken) {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == ',')) {
+                i++;
+            }
+            int start = i;
+            while (i < end && buf[i] != ',') {
+                i++;
+            }
+            int stop = i;
+            while (stop > start && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t')) {
+                stop--;
+            }
+            if (stop > start && equalsLower(buf, start, stop - start, lowerToken)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

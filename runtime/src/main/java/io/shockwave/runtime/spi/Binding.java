@@ -1,0 +1,15 @@
+package io.shockwave.runtime.spi;
+
+import java.net.InetSocketAddress;
+
+/** A bound listener. Closing it stops accepting; open connections are the server's to drain. */
+public interface Binding extends AutoCloseable {
+    InetSocketAddress address();
+
+    default int port() {
+        return address().getPort();
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,36 @@
+package io.shockwave.runtime.spi;
+
+import io.shockwave.runtime.ErrorHandler;
+import io.shockwave.runtime.Handler;
+import io.shockwave.runtime.Limits;
+import io.shockwave.runtime.ServerStats;
+import io.shockwave.runtime.Timeouts;
+
+import java.util.List;
+
+/** What a running server gives its transports and protocol engines. */
+public interface ServerContext {
+    Handler handler();
+
+    ErrorHandler errorHandler();
+
+    Limits limits();
+
+    Timeouts timeouts();
+
+    ServerStats stats();
+
+    /** The protocols found on the module or class path, highest priority first. */
+    List<ProtocolProvider> protocols();
+
+    /** The value of the {@code Server} header, in ASCII, or {@code null} to send none. */
+    byte[] serverHeader();
+
+    /** True once {@code stop} was called: finish the exchange in progress, then close. */
+    boolean isDraining();
+
+    /** Tracks a connection, so that stop can drain it and the watchdog can time out its writes. */
+    void register(ConnectionChannel channel);
+
+    void unregister(ConnectionChannel channel);
+}

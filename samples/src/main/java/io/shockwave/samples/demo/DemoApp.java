@@ -1,0 +1,111 @@
+package io.shockwave.samples.demo;
+
+import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.Request;
+import io.shockwave.runtime.Response;
+import io.shockwave.runtime.Routes;
+import io.shockwave.runtime.Server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The demo the README starts: a handful of endpoints that show the handler API.
+ * {@code --port N} changes the cleartext port (default 8080), {@code --host H} the address.
+ */
+public final class DemoApp {
+    private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final String TEXT = "text/plain";
+    private static final String APPLICATION_JSON = "application/json";
+
+    private DemoApp() {
+    }
+
+    public static void main(String[] args) {
+        int port = 8080;
+        String host = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+                case "--host" -> host = value(args, ++i, "--host");
+                case "--help", "-h" -> {
+                    System.out.println("usage: shockwave-demo [--port N] [--host ADDRESS]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        Server server = start(host, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(10))));
+        System.out.println("Shockwave demo on http://localhost:" + server.port() + "/");
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Starts the demo on {@code host} (null: every address) and {@code port} (0: any free one). */
+    public static Server start(String host, int port) {
+        return Server.builder()
+                .http(host, port)
+                .routes(DemoApp::routes)
+                .start();
+    }
+
+    static void routes(Routes r) {
+        r.get("/", DemoApp::index)
+         .get("/plaintext", (req, res) -> res.contentType(TEXT).send(HELLO))
+         .get("/json", (req, res) -> res.contentType(APPLICATION_JSON).send(JSON))
+         .post("/echo", DemoApp::echo)
+         .get("/stream", DemoApp::stream)
+         .get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id")));
+    }
+
+    private static void index(Request req, Response res) {
+        res.contentType("text/html; charset=utf-8").send("""
+                <!doctype html>
+                <html lang="en">
+                <head><meta charset="utf-8"><title>Shockwave</title></head>
+                <body>
+                <h1>Shockwave</h1>
+                <p>This page was served over <strong id="protocol">%s</strong>.</p>
+                <ul>
+                  <li><a href="/plaintext">/plaintext</a></li>
+                  <li><a href="/json">/json</a></li>
+                  <li><a href="/stream">/stream</a> (chunked)</li>
+                  <li><a href="/users/42">/users/42</a></li>
+                  <li>POST /echo echoes the request body</li>
+                </ul>
+                </body>
+                </html>
+                """.formatted(req.protocol()));
+    }
+
+    private static void echo(Request req, Response res) throws IOException {
+        String type = req.header(HeaderName.CONTENT_TYPE);
+        res.contentType(type != null ? type : "application/octet-stream");
+        if (req.contentLength() >= 0) {
+            res.contentLength(req.contentLength());
+        }
+        try (InputStream in = req.body(); OutputStream out = res.output()) {
+            in.transferTo(out);
+        }
+    }
+
+    private static void stream(Request req, Response res) throws IOException {
+        res.contentType("text/plain; charset=utf-8");
+        OutputStream out = res.output();
+        for (int i = 1; i <= 5; i++) {
+            out.write(("chunk " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+        out.close();
+    }
+}

@@ -1,0 +1,235 @@
+package io.shockwave.transport.tcp;
+
+import io.shockwave.runtime.Listener;
+import io.shockwave.runtime.spi.Binding;
+import io.shockwave.runtime.spi.ConnectionChannel;
+import io.shockwave.runtime.spi.ProtocolProvider;
+import io.shockwave.runtime.spi.ServerContext;
+import jdk.net.ExtendedSocketOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The listening sockets of one {@link Listener}: one, or with SO_REUSEPORT several that
+ * the kernel balances between, each with an acceptor thread that starts a virtual
+ * thread per connection.
+ */
+final class TcpBinding implements Binding {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpBinding.class);
+    private static final int BACKLOG = 1024;
+    private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+            + "Retry-After: 1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final Thread.Builder CONNECTIONS = Thread.ofVirtual().name("shockwave-connection");
+
+    private final ServerContext context;
+    private final List<ServerSocket> sockets = new ArrayList<>();
+    private final List<Thread> acceptors = new ArrayList<>();
+    private final boolean quickAck;
+    private volatile boolean closed;
+
+    private TcpBinding(ServerContext context, boolean quickAck) {
+        this.context = context;
+        this.quickAck = quickAck;
+    }
+
+    static TcpBinding open(Listener listener, ServerContext context) throws IOException {
+        InetSocketAddress address = listener.host() == null
+                ? new InetSocketAddress(listener.port())
+                : new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
+        TcpBinding binding = new TcpBinding(context, supportsQuickAck());
+        try {
+            for (int i = 0; i < listener.acceptors(); i++) {
+                ServerSocket socket = new ServerSocket();
+                binding.sockets.add(socket);
+                socket.setReuseAddress(true);
+                if (listener.reusePort()) {
+                    socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                socket.bind(address, BACKLOG);
+                // Later sockets join the port the first one got, when it was ephemeral.
+                address = new InetSocketAddress(address.getAddress(), socket.getLocalPort());
+            }
+        } catch (IOException | RuntimeException e) {
+            binding.close();
+            throw e;
+        }
+        for (int i = 0; i < binding.sockets.size(); i++) {
+            ServerSocket socket = binding.sockets.get(i);
+            // Not daemon: a started server keeps the JVM alive until it is stopped.
+            Thread t = Thread.ofPlatform().daemon(false).name("shockwave-acceptor-" + socket.getLocalPort() + "-" + i)
+                    .unstarted(() -> binding.accept(socket));
+            binding.acceptors.add(t);
+            t.start();
+        }
+        return binding;
+    }
+
+    private static boolean supportsQuickAck() {
+        try (Socket probe = new Socket()) {
+            return probe.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private void accept(ServerSocket server) {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("Accept failed on {}", server.getLocalSocketAddress(), e);
+                    pause();
+                }
+                continue;
+            }
+            try {
+                CONNECTIONS.start(() -> serve(socket));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.warn("Cannot start a connection thread", e);
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10); // e.g. out of file descriptors: do not spin
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs on the connection's own virtual thread. */
+    private void serve(Socket socket) {
+        long open = context.stats().connectionOpened();
+        TcpChannel channel = null;
+        try {
+            if (open > context.limits().maxConnections()) {
+                context.stats().connectionRejected();
+                socket.setSoLinger(true, 0);
+                socket.getOutputStream().write(UNAVAILABLE);
+                return;
+            }
+            configure(socket);
+            channel = new TcpChannel(socket, context);
+            context.register(channel);
+            ProtocolProvider protocol = select(channel);
+            if (protocol != null) {
+                protocol.serve(channel, context);
+            }
+        } catch (IOException e) {
+            LOG.debug("Connection from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
+        } catch (RuntimeException e) {
+            context.stats().error();
+            LOG.warn("Connection from {} failed", socket.getRemoteSocketAddress(), e);
+        } finally {
+            if (channel != null) {
+                channel.close();
+                context.unregister(channel);
+            } else {
+                closeQuietly(socket);
+            }
+            context.stats().connectionClosed();
+        }
+    }
+
+    private void configure(Socket socket) throws SocketException {
+        socket.setTcpNoDelay(true);
+        if (quickAck) {
+            try {
+                socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // an optimisation only
+            }
+        }
+    }
+
+    /**
+     * Asks each protocol, highest priority first, whether the first bytes are its own
+     * (RFC 9113 §3.4: an h2c client starts with the connection preface). A protocol that
+     * needs no bytes to decide is chosen without reading.
+     */
+    private ProtocolProvider select(TcpChannel channel) throws IOException {
+        List<ProtocolProvider> protocols = context.protocols();
+        int needed = 0;
+        for (ProtocolProvider p : protocols) {
+            needed = Math.max(needed, p.bytesToIdentify());
+        }
+        byte[] prefix = new byte[Math.max(needed, 1)];
+        int have = 0;
+        channel.readTimeout((int) context.timeouts().requestHead().toMillis());
+        while (true) {
+            boolean needMore = false;
+            for (ProtocolProvider p : protocols) {
+                switch (p.detect(prefix, 0, have)) {
+                    case SUPPORTED -> {
+                        channel.unread(prefix, have);
+                        return p;
+                    }
+                    case NEED_MORE -> needMore = true;
+                    case UNSUPPORTED -> {
+                    }
+                }
+                if (needMore) {
+                    break;
+                }
+            }
+            if (!needMore || have == prefix.length) {
+                LOG.debug("No protocol claims the connection from {}", channel.remoteAddress());
+                return null;
+            }
+            int n = channel.readRaw(prefix, have, prefix.length - have);
+            if (n < 0) {
+                return null;
+            }
+            have += n;
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        ServerSocket first = sockets.getFirst();
+        return new InetSocketAddress(first.getInetAddress(), first.getLocalPort());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ServerSocket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                LOG.debug("Closing {} failed", s, e);
+            }
+        }
+        for (Thread t : acceptors) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
