@@ -197,8 +197,12 @@ final class ChunkedBody extends RequestBody {
             if (consumed > max) {
                 throw fail(state == TRAILERS ? TRAILERS_TOO_LARGE : MALFORMED);
             }
-            if (in.fill() < 0) {
-                throw truncated();
+            try {
+                if (in.fill() < 0) {
+                    throw truncated();
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw connection.bodyTimedOut();
             }
             scanned = in.pos + consumed; // fill() may have moved the unread bytes to the front
         }

@@ -30,6 +30,8 @@ public final class Http1Connection {
     private static final int WRITE_BUFFER = 16 * 1024;
     /** Unread body bytes the server reads and drops to keep a connection alive; past this it closes. */
     private static final long MAX_DISCARD = 256 * 1024;
+    private static final HttpException BODY_TIMEOUT =
+            new HttpException(Status.REQUEST_TIMEOUT, "Request body not received in time");
 
     private final ConnectionChannel channel;
     private final ServerContext context;
@@ -303,6 +305,12 @@ public final class Http1Connection {
                 out.flush();
             }
         }
+    }
+
+    /** A body read stalled past {@code Timeouts.bodyRead}: 408, then close (RFC 9110 §15.5.9). */
+    HttpException bodyTimedOut() {
+        broken = true;
+        return BODY_TIMEOUT;
     }
 
     /** The request's framing can no longer be trusted: close after this exchange. */

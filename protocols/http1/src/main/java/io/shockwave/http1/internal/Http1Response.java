@@ -206,10 +206,12 @@ public final class Http1Response implements Response {
             headers.remove(HeaderName.CONTENT_LENGTH);
         }
         headers.remove(HeaderName.TRANSFER_ENCODING);
-        if (headers.containsToken(HeaderName.CONNECTION, "close")) {
-            keepAlive = false;
+        if (headers.indexOf(HeaderName.CONNECTION) >= 0) {
+            if (headers.containsToken(HeaderName.CONNECTION, "close")) {
+                keepAlive = false;
+            }
+            headers.remove(HeaderName.CONNECTION);
         }
-        headers.remove(HeaderName.CONNECTION);
         if (connection.mustClose()) {
             keepAlive = false;
         }

@@ -2,6 +2,7 @@ package io.shockwave.http1.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
  * A request body read from the connection's buffer and socket. Reading it is what
@@ -48,12 +49,15 @@ abstract class RequestBody extends InputStream {
         connection.beforeBodyRead();
         int available = in.available();
         if (available == 0) {
-            if (len >= in.capacity() / 2) {
-                return in.readDirect(dst, off, len);
-            }
-            int n = in.fill();
-            if (n < 0) {
-                return -1;
+            try {
+                if (len >= in.capacity() / 2) {
+                    return in.readDirect(dst, off, len);
+                }
+                if (in.fill() < 0) {
+                    return -1;
+                }
+            } catch (SocketTimeoutException e) {
+                throw connection.bodyTimedOut();
             }
             available = in.available();
         }
