@@ -2,6 +2,7 @@ package io.shockwave.runtime.internal;
 
 import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Status;
+import io.shockwave.runtime.spi.Ascii;
 
 import java.nio.charset.StandardCharsets;
 
@@ -27,8 +28,8 @@ public final class PercentCodec {
                 if (i + 2 >= end) {
                     throw BAD_ESCAPE;
                 }
-                int hi = hex(src[i + 1]);
-                int lo = hex(src[i + 2]);
+                int hi = Ascii.hexValue(src[i + 1]);
+                int lo = Ascii.hexValue(src[i + 2]);
                 if ((hi | lo) < 0) {
                     throw BAD_ESCAPE;
                 }
@@ -60,16 +61,4 @@ public final class PercentCodec {
         return new String(dst, 0, n, StandardCharsets.UTF_8);
     }
 
-    private static int hex(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
-    }
 }

@@ -18,6 +18,20 @@ public final class Ascii {
     private Ascii() {
     }
 
+    /** The value of a hex digit, or -1 if {@code b} is not one. */
+    public static int hexValue(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+
     public static boolean isTchar(int b) {
         return TCHAR[b & 0xFF];
     }

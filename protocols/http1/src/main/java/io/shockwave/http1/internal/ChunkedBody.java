@@ -92,7 +92,7 @@ final class ChunkedBody extends RequestBody {
         long size = 0;
         int digits = 0;
         while (p < eol) {
-            int d = hex(buf[p]);
+            int d = Ascii.hexValue(buf[p]);
             if (d < 0) {
                 break;
             }
@@ -219,18 +219,6 @@ final class ChunkedBody extends RequestBody {
         return e;
     }
 
-    private static int hex(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
-    }
 
     @Override
     public int available() {

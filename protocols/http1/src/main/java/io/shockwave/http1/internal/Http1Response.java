@@ -225,13 +225,7 @@ public final class Http1Response implements Response {
         if (serverLine != null) {
             o.write(serverLine);
         }
-        byte[] data = headers.rawData();
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            o.write(data, headers.nameOffset(i), headers.nameLength(i));
-            o.write(COLON);
-            o.write(data, headers.valueOffset(i), headers.valueLength(i));
-            o.crlf();
-        }
+        writeFields(headers);
         if (status.allowsContent()) {
             if (length >= 0) {
                 o.write(CONTENT_LENGTH);
@@ -254,6 +248,16 @@ public final class Http1Response implements Response {
         }
         o.crlf();
         connection.stats().response(status.code());
+    }
+
+    private void writeFields(Headers fields) throws IOException {
+        byte[] data = fields.rawData();
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            out.write(data, fields.nameOffset(i), fields.nameLength(i));
+            out.write(COLON);
+            out.write(data, fields.valueOffset(i), fields.valueLength(i));
+            out.crlf();
+        }
     }
 
     private static long parseLength(String value) {
@@ -326,13 +330,7 @@ public final class Http1Response implements Response {
             if (chunked) {
                 out.closeChunk();
                 out.write(LAST_CHUNK);
-                byte[] data = trailers.rawData();
-                for (int i = 0, n = trailers.size(); i < n; i++) {
-                    out.write(data, trailers.nameOffset(i), trailers.nameLength(i));
-                    out.write(COLON);
-                    out.write(data, trailers.valueOffset(i), trailers.valueLength(i));
-                    out.crlf();
-                }
+                writeFields(trailers);
                 out.crlf();
             } else if (bodyAllowed && contentLength >= 0 && written < contentLength) {
                 keepAlive = false;
