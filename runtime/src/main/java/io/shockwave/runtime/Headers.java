@@ -132,8 +132,11 @@ public final class Headers {
 
     /** Replaces every field {@code name} with one holding {@code value}. */
     public Headers set(HeaderName name, String value) {
-        remove(name);
-        return add(name, value);
+        // Added before the old fields go, so that a rejected value leaves them in place.
+        int old = count;
+        add(name, value);
+        remove(name, old);
+        return this;
     }
 
     public Headers set(String name, String value) {
@@ -148,14 +151,15 @@ public final class Headers {
             ensureData(1);
             data[dataLength++] = '-';
         }
-        long v = Math.abs(value);
+        // Digits come from the value made negative: Long.MIN_VALUE has no positive counterpart.
+        long v = value < 0 ? value : -value;
         int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
+        for (long t = v; t <= -10; t /= 10) {
             digits++;
         }
         ensureData(digits);
         for (int p = dataLength + digits - 1; p >= dataLength; p--) {
-            data[p] = (byte) ('0' + v % 10);
+            data[p] = (byte) ('0' - v % 10);
             v /= 10;
         }
         dataLength += digits;
@@ -165,8 +169,8 @@ public final class Headers {
 
     /** Replaces every field {@code name} with one holding {@code value}, already encoded and validated. */
     public Headers set(HeaderName name, byte[] value) {
-        remove(name);
         validateValue(value);
+        remove(name);
         int start = beginField(name.bytes());
         ensureData(value.length);
         System.arraycopy(value, 0, data, dataLength, value.length);
@@ -199,11 +203,17 @@ public final class Headers {
 
     /** Removes every field {@code name}; returns whether there was one. */
     public boolean remove(HeaderName name) {
+        return remove(name, count);
+    }
+
+    /** Removes the fields {@code name} among the first {@code limit}. */
+    private boolean remove(HeaderName name, int limit) {
         int w = 0;
         boolean removed = false;
         for (int r = 0; r < count; r++) {
             int s = r * SLOTS;
-            if (index[s + 1] == name.length() && Ascii.equalsLower(data, index[s], index[s + 1], name.lowerBytes())) {
+            if (r < limit && index[s + 1] == name.length()
+                    && Ascii.equalsLower(data, index[s], index[s + 1], name.lowerBytes())) {
                 removed = true;
                 continue;
             }

@@ -27,7 +27,7 @@ public enum Method {
             case 3 -> buf[off] == 'G' ? GET : buf[off] == 'P' ? PUT : null;
             case 4 -> buf[off] == 'P' ? POST : buf[off] == 'H' ? HEAD : null;
             case 5 -> buf[off] == 'P' ? PATCH : buf[off] == 'T' ? TRACE : null;
-            case 6 -> DELETE;
+            case 6 -> buf[off] == 'D' ? DELETE : null;
             case 7 -> buf[off] == 'O' ? OPTIONS : buf[off] == 'C' ? CONNECT : null;
             default -> null;
         };
@@ -35,7 +35,7 @@ public enum Method {
             return null;
         }
         byte[] expected = candidate.bytes;
-        for (int i = 1; i < len; i++) {
+        for (int i = 1; i < len; i++) { // the switch has checked byte 0
             if (buf[off + i] != expected[i]) {
                 return null;
             }

@@ -1,6 +1,8 @@
 package io.shockwave.runtime.spi;
 
+import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Request;
+import io.shockwave.runtime.Status;
 import io.shockwave.runtime.internal.PercentCodec;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,9 @@ import java.util.Map;
  * routing a request allocates nothing.
  */
 public abstract class AbstractRequest implements Request {
+    private static final HttpException ENCODED_SLASH =
+            new HttpException(Status.BAD_REQUEST, "Encoded '/' in the request path");
+
     private byte[] target;
     private int pathOffset;
     private int pathLength;
@@ -60,6 +65,7 @@ public abstract class AbstractRequest implements Request {
     private void prepareRouting() {
         for (int i = pathOffset, end = pathOffset + pathLength; i < end; i++) {
             if (target[i] == '%') {
+                rejectEncodedSlash(target, i, end);
                 if (decoded.length < pathLength) {
                     decoded = new byte[Math.max(pathLength, decoded.length * 2)];
                 }
@@ -72,6 +78,20 @@ public abstract class AbstractRequest implements Request {
         routing = target;
         routingOffset = pathOffset;
         routingLength = pathLength;
+    }
+
+    /**
+     * An encoded '/' is data within a segment (RFC 3986 §2.2), but the decoded path is
+     * matched segment by segment, where it would become a separator: {@code /admin%2Fx}
+     * would reach the route for {@code /admin/x} behind a proxy that saw one segment.
+     * Such paths are refused rather than guessed at.
+     */
+    private static void rejectEncodedSlash(byte[] buf, int from, int end) {
+        for (int i = from; i + 2 < end; i++) {
+            if (buf[i] == '%' && buf[i + 1] == '2' && (buf[i + 2] == 'F' || buf[i + 2] == 'f')) {
+                throw ENCODED_SLASH;
+            }
+        }
     }
 
     /** The percent-decoded path as bytes; throws {@link io.shockwave.runtime.HttpException} 400 if malformed. */

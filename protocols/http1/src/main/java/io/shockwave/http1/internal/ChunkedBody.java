@@ -187,6 +187,10 @@ final class ChunkedBody extends RequestBody {
                     if (buf[i + 1] != '\n') {
                         throw fail(MALFORMED);
                     }
+                    // The bound holds however the line arrived, not only when it spans reads.
+                    if (i - in.pos > max) {
+                        throw fail(state == TRAILERS ? TRAILERS_TOO_LARGE : MALFORMED);
+                    }
                     return i;
                 }
                 if (buf[i] == '\n') {

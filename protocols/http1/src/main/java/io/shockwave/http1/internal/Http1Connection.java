@@ -141,14 +141,25 @@ public final class Http1Connection {
         }
 
         if (!body.isComplete()) {
-            // Answered without reading the whole body: drop the rest if it is small and
-            // the client was not waiting for 100 Continue, else close (RFC 9110 §10.1.1).
-            if (continuePending || broken || !body.discardRest(MAX_DISCARD)) {
-                out.flush();
+            // Answered without reading the whole body. The response leaves first: a client
+            // may wait for it before sending the rest, and the rest may never come. Then
+            // drop the rest if it is small and the client was not waiting for 100 Continue,
+            // else close (RFC 9110 §10.1.1).
+            out.flush();
+            if (continuePending || broken || !discardRest(body)) {
                 return false;
             }
         }
         return response.keepsAlive() && !broken;
+    }
+
+    /** Whether the unread rest of a body could be dropped; a stalled or malformed rest just ends the connection. */
+    private static boolean discardRest(RequestBody body) throws IOException {
+        try {
+            return body.discardRest(MAX_DISCARD);
+        } catch (HttpException e) {
+            return false;
+        }
     }
 
     /**
@@ -222,7 +233,9 @@ public final class Http1Connection {
         // make the server re-parse the same bytes over and over.
         long deadline = System.nanoTime() + headTimeoutMillis * 1_000_000L;
         int scanned = in.pos;
-        int requestLineCrossing = in.pos + limits.maxRequestLineLength();
+        // Once this much has come without a blank line, a target still unfinished after a known
+        // method and its space is over the limit: parse once more so it gets its 414.
+        int requestLineCrossing = in.pos + limits.maxRequestLineLength() + 16;
         out.flush();
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
@@ -322,8 +335,14 @@ public final class Http1Connection {
         return broken;
     }
 
+    /**
+     * Whether the response being committed must say {@code Connection: close}. A response
+     * committed while the client still waits for 100 Continue ends a connection that
+     * {@link #serveNext} will close, and RFC 9110 §10.1.1 asks the server to say so: the
+     * client may or may not send the body it announced.
+     */
     boolean mustClose() {
-        return broken || context.isDraining();
+        return broken || continuePending || context.isDraining();
     }
 
     ServerStats stats() {

@@ -46,6 +46,11 @@ public final class Http1Request extends AbstractRequest {
                 while (slash < pathEnd && head[slash] != '/') {
                     slash++;
                 }
+                if (slash == pathEnd) {
+                    // RFC 9110 §4.2.3: an empty path means "/"; the last slash of "://" spells it.
+                    slash = scheme + 2;
+                    pathEnd = scheme + 3;
+                }
                 pathStart = slash;
             }
         }

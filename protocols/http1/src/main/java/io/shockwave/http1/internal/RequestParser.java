@@ -56,6 +56,9 @@ public final class RequestParser {
         while (p + 1 < end && buf[p] == '\r' && buf[p + 1] == '\n') {
             p += 2;
         }
+        if (p + 1 == end && buf[p] == '\r') {
+            return NEED_MORE; // an empty line cut between its CR and LF
+        }
         int lineStart = p;
 
         // method SP
@@ -63,7 +66,10 @@ public final class RequestParser {
             p++;
         }
         if (p == end) {
-            return needMoreInRequestLine(lineStart, end, false);
+            if (end - lineStart > maxRequestLine) {
+                throw BadRequest.MALFORMED_REQUEST_LINE;
+            }
+            return NEED_MORE;
         }
         if (buf[p] != ' ' || p == lineStart) {
             throw BadRequest.MALFORMED_REQUEST_LINE;
@@ -87,8 +93,12 @@ public final class RequestParser {
             }
             p++;
         }
+        // The limit is on the target (RFC 9112 §3), the same whether the line is whole or not.
+        if (p - targetStart > maxRequestLine) {
+            throw BadRequest.URI_TOO_LONG;
+        }
         if (p == end) {
-            return needMoreInRequestLine(lineStart, end, true);
+            return NEED_MORE;
         }
         int targetEnd = p;
         if (targetEnd == targetStart) {
@@ -98,7 +108,7 @@ public final class RequestParser {
 
         // HTTP-version CRLF
         if (end - p < 10) {
-            return needMoreInRequestLine(lineStart, end, false);
+            return NEED_MORE;
         }
         long version = (long) LONG.get(buf, p);
         int minor;
@@ -116,9 +126,7 @@ public final class RequestParser {
             throw BadRequest.MALFORMED_REQUEST_LINE;
         }
         p += 2;
-        if (targetEnd - targetStart > maxRequestLine || p - lineStart > maxRequestLine + 16) {
-            throw BadRequest.URI_TOO_LONG;
-        }
+        // RFC 9112 §3.1: a method longer than any implemented is 501 too, not 414.
         if (method == null) {
             throw BadRequest.UNKNOWN_METHOD;
         }
@@ -260,15 +268,9 @@ public final class RequestParser {
         return p;
     }
 
-    private int needMoreInRequestLine(int lineStart, int end, boolean inTarget) throws BadRequest {
-        if (end - lineStart > maxRequestLine) {
-            throw inTarget ? BadRequest.URI_TOO_LONG : BadRequest.MALFORMED_REQUEST_LINE;
-        }
-        return NEED_MORE;
-    }
-
     private int needMoreInHeaders(int headerStart, int end) throws BadRequest {
-        if (end - headerStart > maxHeaderBytes) {
+        // The limit counts the field lines; the CR of the blank line after them may be here already.
+        if (end - headerStart > maxHeaderBytes + 1) {
             throw BadRequest.HEADERS_TOO_LARGE;
         }
         return NEED_MORE;
@@ -415,6 +417,10 @@ public final class RequestParser {
                     if (!Ascii.TCHAR[buf[k] & 0xFF] && buf[k] != ';' && buf[k] != '=' && buf[k] != ' ') {
                         throw BadRequest.BAD_TRANSFER_ENCODING;
                     }
+                }
+                if (chunked) {
+                    // RFC 9112 §6.3: chunked that is not the final coding MUST get 400, known coding or not.
+                    throw BadRequest.BAD_TRANSFER_ENCODING;
                 }
                 throw BadRequest.UNKNOWN_TRANSFER_CODING;
             }

@@ -1,0 +1,124 @@
+package io.shockwave.http1.internal;
+
+import io.shockwave.runtime.spi.ConnectionChannel;
+import io.shockwave.runtime.spi.ServerContext;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A connection in memory: each read returns bytes from one queued segment, so a test
+ * decides where the client's bytes are split; then end of stream. Writes are kept.
+ */
+final class MemoryChannel extends ConnectionChannel {
+    private final Deque<byte[]> segments = new ArrayDeque<>();
+    private int segmentPos;
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    private int writes;
+    private int reads;
+    private boolean transportClosed;
+
+    MemoryChannel(ServerContext context) {
+        super(context);
+    }
+
+    /** Queues bytes the client sends; each call is one segment, returned by separate reads. */
+    MemoryChannel feed(byte[] segment) {
+        segments.add(segment);
+        return this;
+    }
+
+    MemoryChannel feed(String segment) {
+        return feed(segment.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Queues {@code bytes} as segments of at most {@code size} bytes. */
+    MemoryChannel feedInPieces(byte[] bytes, int size) {
+        for (int i = 0; i < bytes.length; i += size) {
+            feed(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + size)));
+        }
+        return this;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+        if (transportClosed) {
+            throw new SocketException("closed");
+        }
+        reads++;
+        byte[] s = segments.peek();
+        if (s == null) {
+            return -1;
+        }
+        int n = Math.min(len, s.length - segmentPos);
+        System.arraycopy(s, segmentPos, buf, off, n);
+        segmentPos += n;
+        if (segmentPos == s.length) {
+            segments.poll();
+            segmentPos = 0;
+        }
+        return n;
+    }
+
+    @Override
+    public void readTimeout(int millis) {
+    }
+
+    @Override
+    protected void writeFully(byte[] buf, int off, int len) throws IOException {
+        if (transportClosed) {
+            throw new SocketException("closed");
+        }
+        writes++;
+        written.write(buf, off, len);
+    }
+
+    @Override
+    protected void closeTransport() {
+        transportClosed = true;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    }
+
+    @Override
+    public boolean isSecure() {
+        return false;
+    }
+
+    /** Everything the server wrote so far. */
+    byte[] output() {
+        return written.toByteArray();
+    }
+
+    String outputText() {
+        return written.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** How many times the server wrote to the transport. */
+    int writeCalls() {
+        return writes;
+    }
+
+    boolean transportClosed() {
+        return transportClosed;
+    }
+
+    /** Whether every byte the client sent has been read. */
+    boolean drained() {
+        return segments.isEmpty();
+    }
+}
