@@ -20,6 +20,8 @@ import java.util.Map;
  * routing a request allocates nothing.
  */
 public abstract class AbstractRequest implements Request {
+    private static final HttpException ABOVE_ROOT =
+            new HttpException(Status.BAD_REQUEST, "The request path climbs above the root");
     private static final HttpException ENCODED_SLASH =
             new HttpException(Status.BAD_REQUEST, "Encoded '/' in the request path");
 
@@ -63,21 +65,95 @@ public abstract class AbstractRequest implements Request {
     }
 
     private void prepareRouting() {
-        for (int i = pathOffset, end = pathOffset + pathLength; i < end; i++) {
+        int end = pathOffset + pathLength;
+        boolean escaped = false;
+        for (int i = pathOffset; i < end; i++) {
             if (target[i] == '%') {
                 rejectEncodedSlash(target, i, end);
-                if (decoded.length < pathLength) {
-                    decoded = new byte[Math.max(pathLength, decoded.length * 2)];
-                }
-                routingLength = PercentCodec.decode(target, pathOffset, pathLength, decoded, false);
-                routing = decoded;
-                routingOffset = 0;
-                return;
+                escaped = true;
+                break;
             }
         }
-        routing = target;
-        routingOffset = pathOffset;
-        routingLength = pathLength;
+        if (!escaped && !hasDotSegment(target, pathOffset, end)) {
+            routing = target;
+            routingOffset = pathOffset;
+            routingLength = pathLength;
+            return;
+        }
+        if (decoded.length < pathLength) {
+            decoded = new byte[Math.max(pathLength, decoded.length * 2)];
+        }
+        int length = escaped
+                ? PercentCodec.decode(target, pathOffset, pathLength, decoded, false)
+                : copy(target, pathOffset, pathLength, decoded);
+        if (length > 0 && decoded[0] == '/' && hasDotSegment(decoded, 0, length)) {
+            length = removeDotSegments(decoded, length);
+        }
+        routing = decoded;
+        routingOffset = 0;
+        routingLength = length;
+    }
+
+    private static int copy(byte[] src, int off, int len, byte[] dst) {
+        System.arraycopy(src, off, dst, 0, len);
+        return len;
+    }
+
+    /** Whether a segment of the path is {@code .} or {@code ..}. */
+    private static boolean hasDotSegment(byte[] buf, int off, int end) {
+        for (int i = off; i < end - 1; i++) {
+            if (buf[i] == '/' && buf[i + 1] == '.') {
+                int next = i + 2;
+                if (next == end || buf[next] == '/'
+                        || (buf[next] == '.' && (next + 1 == end || buf[next + 1] == '/'))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * RFC 3986 §5.2.4 on an absolute path, in place: {@code /a/./b/../c} routes as
+     * {@code /a/c}, so a pattern such as {@code /static/*} never captures {@code ..}.
+     * A path that climbs above the root is refused.
+     */
+    private static int removeDotSegments(byte[] buf, int length) {
+        int w = 0;
+        int i = 0;
+        while (i < length) {
+            int start = i + 1;
+            int stop = start;
+            while (stop < length && buf[stop] != '/') {
+                stop++;
+            }
+            int segment = stop - start;
+            boolean last = stop == length;
+            if (segment == 1 && buf[start] == '.') {
+                if (last) {
+                    buf[w++] = '/';
+                }
+            } else if (segment == 2 && buf[start] == '.' && buf[start + 1] == '.') {
+                if (w == 0) {
+                    throw ABOVE_ROOT;
+                }
+                while (buf[--w] != '/') {
+                    // back to the slash that opened the segment being removed
+                }
+                if (last) {
+                    buf[w++] = '/';
+                }
+            } else {
+                buf[w++] = '/';
+                System.arraycopy(buf, start, buf, w, segment);
+                w += segment;
+            }
+            i = stop;
+        }
+        if (w == 0) {
+            buf[w++] = '/';
+        }
+        return w;
     }
 
     /**

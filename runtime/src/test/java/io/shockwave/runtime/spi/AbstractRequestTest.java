@@ -191,4 +191,28 @@ class AbstractRequestTest {
         assertNull(r.pathParam("name"));
         assertEquals('/', path[off]);
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "/a/./b, /a/b",
+        "/a/b/../c, /a/c",
+        "/a/b/.., /a/",
+        "/a/b/., /a/b/",
+        "/./a, /a",
+        "/a/%2e%2E/b, /b",
+        "/a/..b/c, /a/..b/c",
+        "/a/.b, /a/.b",
+        "/.., ",
+        "/a/../.., ",
+    })
+    void dotSegmentsAreRemovedBeforeRouting(String target, String expected) {
+        // RFC 3986 §5.2.4; climbing above the root is refused rather than clamped.
+        if (expected == null) {
+            HttpException e = assertThrows(HttpException.class, () -> get(target).path());
+            assertEquals(400, e.status().code());
+        } else {
+            assertEquals(expected, get(target).path());
+            assertEquals(target, get(target).rawPath());
+        }
+    }
 }
