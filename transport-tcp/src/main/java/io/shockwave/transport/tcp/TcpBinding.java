@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import java.util.List;
 final class TcpBinding implements Binding {
     private static final Logger LOG = LoggerFactory.getLogger(TcpBinding.class);
     private static final int BACKLOG = 1024;
+    /** How long a refused connection is drained before it is closed; short, since the server is full. */
+    private static final long REFUSE_LINGER_NANOS = 100_000_000L;
     private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
             + "Retry-After: 1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final Thread.Builder CONNECTIONS = Thread.ofVirtual().name("shockwave-connection");
@@ -119,8 +122,7 @@ final class TcpBinding implements Binding {
         try {
             if (open > context.limits().maxConnections()) {
                 context.stats().connectionRejected();
-                socket.setSoLinger(true, 0);
-                socket.getOutputStream().write(UNAVAILABLE);
+                refuse(socket);
                 return;
             }
             configure(socket);
@@ -138,11 +140,38 @@ final class TcpBinding implements Binding {
         } finally {
             if (channel != null) {
                 channel.close();
-                context.unregister(channel);
             } else {
                 closeQuietly(socket);
             }
+            // Counted as closed before it unregisters: stop() returns once the last one has,
+            // and its stats must then show no connection open.
             context.stats().connectionClosed();
+            if (channel != null) {
+                context.unregister(channel);
+            }
+        }
+    }
+
+    /**
+     * Sends 503 and closes with a FIN, not a reset: a reset (SO_LINGER 0) can reach the
+     * client before it has read the 503, or even fail its connect. What the client sent
+     * meanwhile is read and dropped for a moment, since closing with unread bytes resets too.
+     */
+    private static void refuse(Socket socket) throws IOException {
+        socket.getOutputStream().write(UNAVAILABLE);
+        socket.shutdownOutput();
+        long deadline = System.nanoTime() + REFUSE_LINGER_NANOS;
+        byte[] dropped = new byte[2048];
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            try {
+                if (socket.getInputStream().read(dropped) < 0) {
+                    return;
+                }
+            } catch (SocketTimeoutException e) {
+                return;
+            }
         }
     }
 

@@ -18,7 +18,7 @@ final class ChunkedBody extends RequestBody {
     private static final int DATA_END = 2;
     private static final int TRAILERS = 3;
     private static final int DONE = 4;
-    private static final int MAX_SIZE_LINE = 1024;
+    static final int MAX_SIZE_LINE = 1024;
 
     private static final HttpException MALFORMED = new HttpException(Status.BAD_REQUEST, "Malformed chunked encoding");
     private static final HttpException TOO_LARGE = new HttpException(Status.CONTENT_TOO_LARGE, "Request body too large");

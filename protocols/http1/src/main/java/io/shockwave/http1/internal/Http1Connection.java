@@ -64,8 +64,11 @@ public final class Http1Connection {
         this.headTimeoutMillis = (int) t.requestHead().toMillis();
         this.idleTimeoutMillis = (int) t.idle().toMillis();
         this.bodyTimeoutMillis = (int) t.bodyRead().toMillis();
-        int maxHead = limits.maxRequestLineLength() + limits.maxHeaderBytes() + 64;
-        this.in = new InputBuffer(channel, stats, Math.min(INITIAL_READ_BUFFER, maxHead), maxHead);
+        // Room for a whole head, and for a whole chunk-size or trailer line: each limit must be
+        // met by its own check (400, 414, 431) before the buffer can run full.
+        int maxBuffered = Math.max(limits.maxRequestLineLength() + limits.maxHeaderBytes(),
+                Math.max(limits.maxTrailerBytes(), ChunkedBody.MAX_SIZE_LINE)) + 64;
+        this.in = new InputBuffer(channel, stats, Math.min(INITIAL_READ_BUFFER, maxBuffered), maxBuffered);
         this.out = new OutputBuffer(channel, WRITE_BUFFER);
         this.parser = new RequestParser(limits);
         this.request = new Http1Request(channel);
