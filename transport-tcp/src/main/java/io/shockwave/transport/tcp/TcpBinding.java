@@ -98,11 +98,23 @@ final class TcpBinding implements Binding {
                 }
                 continue;
             }
+            TcpChannel channel;
             try {
-                CONNECTIONS.start(() -> serve(socket));
+                channel = new TcpChannel(socket, context);
+            } catch (IOException e) {
+                LOG.debug("Accepted connection already gone: {}", e.toString());
+                closeQuietly(socket);
+                continue;
+            }
+            // Registered here, not on its own thread: stop() closes the listeners, and so
+            // joins this thread, before it drains, so every accepted connection is drained.
+            context.register(channel);
+            try {
+                CONNECTIONS.start(() -> serve(channel));
             } catch (RuntimeException | OutOfMemoryError e) {
                 LOG.warn("Cannot start a connection thread", e);
-                closeQuietly(socket);
+                channel.close();
+                context.unregister(channel);
             }
         }
     }
@@ -116,9 +128,9 @@ final class TcpBinding implements Binding {
     }
 
     /** Runs on the connection's own virtual thread. */
-    private void serve(Socket socket) {
+    private void serve(TcpChannel channel) {
         long open = context.stats().connectionOpened();
-        TcpChannel channel = null;
+        Socket socket = channel.socket();
         try {
             if (open > context.limits().maxConnections()) {
                 context.stats().connectionRejected();
@@ -126,29 +138,21 @@ final class TcpBinding implements Binding {
                 return;
             }
             configure(socket);
-            channel = new TcpChannel(socket, context);
-            context.register(channel);
             ProtocolProvider protocol = select(channel);
             if (protocol != null) {
                 protocol.serve(channel, context);
             }
         } catch (IOException e) {
-            LOG.debug("Connection from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
+            LOG.debug("Connection from {} ended: {}", channel.remoteAddress(), e.toString());
         } catch (RuntimeException e) {
             context.stats().error();
-            LOG.warn("Connection from {} failed", socket.getRemoteSocketAddress(), e);
+            LOG.warn("Connection from {} failed", channel.remoteAddress(), e);
         } finally {
-            if (channel != null) {
-                channel.close();
-            } else {
-                closeQuietly(socket);
-            }
+            channel.close();
             // Counted as closed before it unregisters: stop() returns once the last one has,
             // and its stats must then show no connection open.
             context.stats().connectionClosed();
-            if (channel != null) {
-                context.unregister(channel);
-            }
+            context.unregister(channel);
         }
     }
 

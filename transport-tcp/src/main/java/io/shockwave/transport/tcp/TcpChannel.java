@@ -29,6 +29,10 @@ final class TcpChannel extends ConnectionChannel {
         this.local = (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
+    Socket socket() {
+        return socket;
+    }
+
     /** Bytes read while choosing a protocol, returned again by the next reads. */
     void unread(byte[] bytes, int length) {
         if (length > 0) {
