@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * for every request on a connection: copy what must outlive the exchange.
  */
 public final class Headers {
-    private static final int SLOTS = 4; // name offset, name length, value offset, value length
+    private static final int SLOTS = 5; // name offset, name length, value offset, value length, name id
 
     private byte[] data;
     private int dataLength;
@@ -51,19 +51,39 @@ public final class Headers {
 
     /** The position of the first field named {@code name}, or -1. */
     public int indexOf(HeaderName name) {
-        return indexOf(name.lowerBytes(), 0);
+        return indexOf(name, 0);
     }
 
-    private int indexOf(byte[] lower, int from) {
-        int len = lower.length;
+    /**
+     * Registered names are found by their id alone: every field of a registered name
+     * carries its id, whatever its case, so no bytes need comparing.
+     */
+    private int indexOf(HeaderName name, int from) {
         int[] idx = index;
+        int id = name.id();
+        if (id >= 0) {
+            for (int i = from; i < count; i++) {
+                if (idx[i * SLOTS + 4] == id) {
+                    return i;
+                }
+            }
+            return -1;
+        }
         for (int i = from; i < count; i++) {
-            int s = i * SLOTS;
-            if (idx[s + 1] == len && Ascii.equalsLower(data, idx[s], len, lower)) {
+            if (matches(i, name)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private boolean matches(int i, HeaderName name) {
+        int s = i * SLOTS;
+        int id = name.id();
+        if (id >= 0 || index[s + 4] >= 0) {
+            return index[s + 4] == id;
+        }
+        return index[s + 1] == name.length() && Ascii.equalsLower(data, index[s], name.length(), name.lowerBytes());
     }
 
     /** The position of the first field named {@code name} (any case), or -1. */
@@ -100,7 +120,7 @@ public final class Headers {
     /** Every value of {@code name}, in order. */
     public List<String> getAll(HeaderName name) {
         List<String> values = new ArrayList<>(2);
-        for (int i = indexOf(name.lowerBytes(), 0); i >= 0; i = indexOf(name.lowerBytes(), i + 1)) {
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
             values.add(value(i));
         }
         return values;
@@ -113,7 +133,7 @@ public final class Headers {
     /** Whether any field {@code name} holds {@code token} in its comma-separated list, ignoring case. */
     public boolean containsToken(HeaderName name, String token) {
         byte[] lowerToken = token.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = indexOf(name.lowerBytes(), 0); i >= 0; i = indexOf(name.lowerBytes(), i + 1)) {
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
             int s = i * SLOTS;
             if (Ascii.listContains(data, index[s + 2], index[s + 3], lowerToken)) {
                 return true;
@@ -146,7 +166,7 @@ public final class Headers {
     /** Replaces every field {@code name} with one holding the decimal {@code value}. */
     public Headers set(HeaderName name, long value) {
         remove(name);
-        int start = beginField(name.bytes());
+        int start = beginField(name);
         if (value < 0) {
             ensureData(1);
             data[dataLength++] = '-';
@@ -171,7 +191,7 @@ public final class Headers {
     public Headers set(HeaderName name, byte[] value) {
         validateValue(value);
         remove(name);
-        int start = beginField(name.bytes());
+        int start = beginField(name);
         ensureData(value.length);
         System.arraycopy(value, 0, data, dataLength, value.length);
         dataLength += value.length;
@@ -181,7 +201,7 @@ public final class Headers {
 
     /** Appends a field, keeping any others of the same name. */
     public Headers add(HeaderName name, String value) {
-        int start = beginField(name.bytes());
+        int start = beginField(name);
         int n = value.length();
         ensureData(n);
         for (int i = 0; i < n; i++) {
@@ -212,8 +232,7 @@ public final class Headers {
         boolean removed = false;
         for (int r = 0; r < count; r++) {
             int s = r * SLOTS;
-            if (r < limit && index[s + 1] == name.length()
-                    && Ascii.equalsLower(data, index[s], index[s + 1], name.lowerBytes())) {
+            if (r < limit && matches(r, name)) {
                 removed = true;
                 continue;
             }
@@ -240,18 +259,21 @@ public final class Headers {
         for (int i = 0; i < other.count; i++) {
             int s = i * SLOTS;
             addRaw(other.data, other.index[s], other.index[s + 1], other.index[s + 2], other.index[s + 3]);
+            index[(count - 1) * SLOTS + 4] = other.index[s + 4];
         }
     }
 
-    private int beginField(byte[] name) {
+    private int beginField(HeaderName name) {
+        byte[] bytes = name.bytes();
         ensureIndex();
-        ensureData(name.length);
+        ensureData(bytes.length);
         int s = count * SLOTS;
         index[s] = dataLength;
-        index[s + 1] = name.length;
-        System.arraycopy(name, 0, data, dataLength, name.length);
-        dataLength += name.length;
+        index[s + 1] = bytes.length;
+        System.arraycopy(bytes, 0, data, dataLength, bytes.length);
+        dataLength += bytes.length;
         index[s + 2] = dataLength;
+        index[s + 4] = name.id();
         return dataLength;
     }
 
@@ -287,7 +309,13 @@ public final class Headers {
         index[s + 3] = valueLen;
         System.arraycopy(src, valueOff, data, dataLength, valueLen);
         dataLength += valueLen;
+        index[s + 4] = idOf(src, nameOff, nameLen);
         count++;
+    }
+
+    private static int idOf(byte[] src, int nameOff, int nameLen) {
+        HeaderName known = HeaderName.known(src, nameOff, nameLen);
+        return known == null ? -1 : known.id();
     }
 
     /**
@@ -296,26 +324,50 @@ public final class Headers {
      * {@code src}. Clears the list first.
      */
     public void resetToBlock(byte[] src, int off, int len) {
-        count = 0;
-        if (data.length < len) {
-            data = new byte[Math.max(len, data.length * 2)];
-        }
-        System.arraycopy(src, off, data, 0, len);
-        dataLength = len;
-        blockBase = off;
+        beginBlock(off);
+        endBlock(src, off, len);
     }
 
     private int blockBase;
 
     /** Records a field of the current block by its offsets in the source given to {@link #resetToBlock}. */
     public void addBlockField(int nameOff, int nameLen, int valueOff, int valueLen) {
+        addBlockField(nameOff, nameLen, valueOff, valueLen, idOf(data, nameOff - blockBase, nameLen));
+    }
+
+    /**
+     * Clears the list for a block of fields that lie in some source array from offset
+     * {@code base} on: a parser records each field with {@link #addBlockField(int, int, int, int, int)}
+     * as it finds it, then copies the block once with {@link #endBlock}.
+     */
+    public void beginBlock(int base) {
+        count = 0;
+        dataLength = 0;
+        blockBase = base;
+    }
+
+    /**
+     * Records a field of the block by its offsets in the source; {@code id} is its
+     * {@link HeaderName#id()}, or -1 if the name is not registered.
+     */
+    public void addBlockField(int nameOff, int nameLen, int valueOff, int valueLen, int id) {
         ensureIndex();
         int s = count * SLOTS;
         index[s] = nameOff - blockBase;
         index[s + 1] = nameLen;
         index[s + 2] = valueOff - blockBase;
         index[s + 3] = valueLen;
+        index[s + 4] = id;
         count++;
+    }
+
+    /** Copies the block {@code src[off, off+len)}, where {@code off} is the base given to {@link #beginBlock}. */
+    public void endBlock(byte[] src, int off, int len) {
+        if (data.length < len) {
+            data = new byte[Math.max(len, data.length * 2)];
+        }
+        System.arraycopy(src, off, data, 0, len);
+        dataLength = len;
     }
 
     /** The backing array; field {@code i} lies at the offsets below. */

@@ -285,4 +285,20 @@ class HeadersTest {
     private static int indexOf(byte[] buf, String s) {
         return new String(buf, StandardCharsets.US_ASCII).indexOf(s);
     }
+
+    @Test
+    void fieldsFromTheWireAreFoundByTheirRegisteredNameInAnyCase() {
+        Headers h = new Headers();
+        byte[] wire = "cOnTeNt-TyPe: text/plain\r\nX-Custom: 1\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        h.addRaw(wire, 0, 12, 14, 10);
+        h.addRaw(wire, 26, 8, 36, 1);
+        assertEquals(0, h.indexOf(HeaderName.CONTENT_TYPE));
+        assertEquals(0, h.indexOf(HeaderName.of("content-type")));
+        assertEquals(1, h.indexOf(HeaderName.of("x-custom")));
+        assertEquals(-1, h.indexOf(HeaderName.HOST));
+        assertEquals(-1, h.indexOf(HeaderName.of("X-Other")));
+        assertEquals("text/plain", h.get(HeaderName.CONTENT_TYPE));
+        assertTrue(h.remove(HeaderName.CONTENT_TYPE));
+        assertEquals(0, h.indexOf(HeaderName.of("X-CUSTOM")));
+    }
 }

@@ -207,6 +207,10 @@ public final class Http1Connection {
      */
     private int readHead() throws IOException, BadRequest {
         if (in.available() == 0) {
+            // Start the next read at the front: a head read into the buffer's tail would be
+            // split across two reads whenever it crossed the end.
+            in.pos = 0;
+            in.limit = 0;
             out.flush();
             if (!channel.enterIdle()) {
                 return -1;

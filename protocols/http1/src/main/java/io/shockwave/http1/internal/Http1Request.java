@@ -29,7 +29,7 @@ public final class Http1Request extends AbstractRequest {
     /** Sets the request line; the head {@code buf[headStart, headEnd)} is copied into the headers' storage. */
     void head(byte[] buf, int headStart, int headEnd, Method method, int minorVersion,
               int targetStart, int targetEnd, int query) {
-        headers.resetToBlock(buf, headStart, headEnd - headStart);
+        headers.endBlock(buf, headStart, headEnd - headStart); // the parser recorded the fields
         trailers.clear();
         this.method = method;
         this.minorVersion = minorVersion;

@@ -1,5 +1,7 @@
 package io.shockwave.http1.internal;
 
+import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.Headers;
 import io.shockwave.runtime.Limits;
 import io.shockwave.runtime.Method;
 import io.shockwave.runtime.spi.Ascii;
@@ -21,22 +23,34 @@ public final class RequestParser {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HTTP_1_1 = asLong("HTTP/1.1");
     private static final long HTTP_1_0 = asLong("HTTP/1.0");
-    private static final byte[] CLOSE = {'c', 'l', 'o', 's', 'e'};
-    private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] UPGRADE = "upgrade".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int GET_SP = 'G' | 'E' << 8 | 'T' << 16 | ' ' << 24;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final byte[] CLOSE_TOKEN = {'c', 'l', 'o', 's', 'e'};
+    private static final byte[] KEEP_ALIVE_TOKEN = "keep-alive".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] UPGRADE_TOKEN = "upgrade".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int CLOSE = 1;
+    private static final int KEEP_ALIVE = 2;
+    private static final int UPGRADE = 4;
     private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CONTINUE = "100-continue".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final int maxRequestLine;
     private final int maxHeaderBytes;
     private final int maxHeaderCount;
-    private int[] fields;
+
+    // What the last parse found; fields, not locals, so the request line and the header
+    // section can be parsed by separate methods that each stay small enough to compile well.
+    private int scanQuery;
+    private long contentLength;
+    private boolean chunked;
+    private int connection;
+    private boolean expectContinue;
 
     public RequestParser(Limits limits) {
         this.maxRequestLine = limits.maxRequestLineLength();
         this.maxHeaderBytes = limits.maxHeaderBytes();
         this.maxHeaderCount = limits.maxHeaderCount();
-        this.fields = new int[Math.min(maxHeaderCount, 32) * 4];
     }
 
     private static long asLong(String s) {
@@ -61,44 +75,44 @@ public final class RequestParser {
         }
         int lineStart = p;
 
-        // method SP
-        while (p < end && Ascii.TCHAR[buf[p] & 0xFF]) {
-            p++;
-        }
-        if (p == end) {
-            if (end - lineStart > maxRequestLine) {
+        // method SP; GET, by far the most common, is recognised as one word
+        Method method;
+        if (end - p >= 4 && (int) INT.get(buf, p) == GET_SP) {
+            method = Method.GET;
+            p += 3;
+        } else {
+            while (p < end && Ascii.TCHAR[buf[p] & 0xFF]) {
+                p++;
+            }
+            if (p == end) {
+                if (end - lineStart > maxRequestLine) {
+                    throw BadRequest.MALFORMED_REQUEST_LINE;
+                }
+                return NEED_MORE;
+            }
+            if (buf[p] != ' ' || p == lineStart) {
                 throw BadRequest.MALFORMED_REQUEST_LINE;
             }
-            return NEED_MORE;
+            method = Method.parse(buf, lineStart, p - lineStart);
         }
-        if (buf[p] != ' ' || p == lineStart) {
-            throw BadRequest.MALFORMED_REQUEST_LINE;
-        }
-        Method method = Method.parse(buf, lineStart, p - lineStart);
         p++;
 
         // request-target SP (RFC 9112 §3.2); '#' never appears, CTL, SP and non-ASCII are invalid
         int targetStart = p;
         int query = -1;
-        while (p < end) {
-            int b = buf[p] & 0xFF;
-            if (b == ' ') {
-                break;
-            }
-            if (b <= 0x20 || b >= 0x7F || b == '#') {
-                throw BadRequest.BAD_TARGET;
-            }
-            if (b == '?' && query < 0) {
-                query = p;
-            }
-            p++;
+        p = scanTarget(buf, p, end);
+        if (p >= 0 && scanQuery >= 0) {
+            query = scanQuery;
         }
-        // The limit is on the target (RFC 9112 §3), the same whether the line is whole or not.
+        if (p < 0) {
+            // The limit is on the target (RFC 9112 §3), the same whether the line is whole or not.
+            if (end - targetStart > maxRequestLine) {
+                throw BadRequest.URI_TOO_LONG;
+            }
+            return NEED_MORE;
+        }
         if (p - targetStart > maxRequestLine) {
             throw BadRequest.URI_TOO_LONG;
-        }
-        if (p == end) {
-            return NEED_MORE;
         }
         int targetEnd = p;
         if (targetEnd == targetStart) {
@@ -131,17 +145,80 @@ public final class RequestParser {
             throw BadRequest.UNKNOWN_METHOD;
         }
 
-        // field-line CRLF ... CRLF
+        int headEnd = parseFields(buf, lineStart, p, end, req.headers(), minor);
+        if (headEnd < 0) {
+            return NEED_MORE;
+        }
+        req.head(buf, lineStart, headEnd, method, minor, targetStart, targetEnd, query);
+        req.framing(contentLength, chunked, minor == 1 ? (connection & CLOSE) == 0
+                : (connection & KEEP_ALIVE) != 0 && (connection & CLOSE) == 0,
+                expectContinue, (connection & UPGRADE) != 0);
+        return headEnd;
+    }
+
+    /**
+     * Finds the SP that ends the request target starting at {@code p}, eight bytes at a
+     * time; -1 if the buffer ends first. Leaves the first '?' in {@link #scanQuery}.
+     */
+    private int scanTarget(byte[] buf, int p, int end) throws BadRequest {
+        scanQuery = -1;
+        while (p + 8 <= end) {
+            long w = (long) LONG.get(buf, p);
+            long hits = (((w - 0x2121212121212121L) & ~w) | w | zeroBytes(w ^ 0x2323232323232323L)
+                    | zeroBytes(w ^ 0x3F3F3F3F3F3F3F3FL) | zeroBytes(w ^ 0x7F7F7F7F7F7F7F7FL)) & HIGH_BITS;
+            if (hits == 0) {
+                p += 8;
+                continue;
+            }
+            p += Long.numberOfTrailingZeros(hits) >>> 3;
+            byte b = buf[p];
+            if (b == ' ') {
+                return p;
+            }
+            if (b != '?') {
+                throw BadRequest.BAD_TARGET;
+            }
+            if (scanQuery < 0) {
+                scanQuery = p;
+            }
+            p++;
+        }
+        for (; p < end; p++) {
+            int b = buf[p] & 0xFF;
+            if (b == ' ') {
+                return p;
+            }
+            if (b <= 0x20 || b >= 0x7F || b == '#') {
+                throw BadRequest.BAD_TARGET;
+            }
+            if (b == '?' && scanQuery < 0) {
+                scanQuery = p;
+            }
+        }
+        return -1;
+    }
+
+    /** Marks the high bit of every zero byte of {@code x}; exact for the lowest one. */
+    private static long zeroBytes(long x) {
+        return (x - 0x0101010101010101L) & ~x;
+    }
+
+    /**
+     * field-line CRLF ... CRLF (RFC 9112 §5): records each field in {@code headers} as it
+     * is found and notes the ones that frame the message. Returns the end of the head, or
+     * -1 when the buffer ends first.
+     */
+    private int parseFields(byte[] buf, int lineStart, int p, int end, Headers headers, int minor)
+            throws BadRequest {
         int headerStart = p;
         int count = 0;
-        long contentLength = -1;
-        boolean chunked = false;
+        contentLength = -1;
+        chunked = false;
+        connection = 0;
+        expectContinue = false;
         boolean transferEncoding = false;
-        boolean close = false;
-        boolean keepAlive = false;
-        boolean upgrade = false;
-        boolean expectContinue = false;
         int hosts = 0;
+        headers.beginBlock(lineStart);
         while (true) {
             if (p - headerStart > maxHeaderBytes) {
                 throw BadRequest.HEADERS_TOO_LARGE;
@@ -164,20 +241,16 @@ public final class RequestParser {
                 throw BadRequest.OBS_FOLD;
             }
             int nameStart = p;
-            while (p < end && Ascii.TCHAR[buf[p] & 0xFF]) {
-                p++;
-            }
-            if (p == end) {
+            int colon = scanName(buf, p, end);
+            if (colon < 0) {
                 return needMoreInHeaders(headerStart, end);
             }
-            if (buf[p] != ':') {
-                throw buf[p] == ' ' || buf[p] == '\t' ? BadRequest.WHITESPACE_BEFORE_COLON : BadRequest.MALFORMED_HEADER;
+            int nameLength = colon - nameStart;
+            HeaderName known = HeaderName.known(buf, nameStart, nameLength);
+            if (known == null) {
+                checkToken(buf, nameStart, colon);
             }
-            int nameLength = p - nameStart;
-            if (nameLength == 0) {
-                throw BadRequest.MALFORMED_HEADER;
-            }
-            p++;
+            p = colon + 1;
             while (p < end && (buf[p] == ' ' || buf[p] == '\t')) {
                 p++;
             }
@@ -197,46 +270,31 @@ public final class RequestParser {
             if (count == maxHeaderCount) {
                 throw BadRequest.TOO_MANY_HEADERS;
             }
-            record(count++, nameStart, nameLength, valueStart, valueEnd - valueStart);
+            count++;
             int valueLength = valueEnd - valueStart;
-            switch (nameLength) {
-                case 4 -> {
-                    if (isName(buf, nameStart, "host")) {
-                        hosts++;
-                    }
+            if (known == null) {
+                headers.addBlockField(nameStart, nameLength, valueStart, valueLength, -1);
+                continue;
+            }
+            headers.addBlockField(nameStart, nameLength, valueStart, valueLength, known.id());
+            if (known == HeaderName.HOST) {
+                hosts++;
+            } else if (known == HeaderName.CONNECTION) {
+                connection |= connectionTokens(buf, valueStart, valueLength);
+            } else if (known == HeaderName.CONTENT_LENGTH) {
+                long length = parseContentLength(buf, valueStart, valueLength);
+                if (contentLength >= 0 && contentLength != length) {
+                    throw BadRequest.CONFLICTING_CONTENT_LENGTH;
                 }
-                case 6 -> {
-                    if (isName(buf, nameStart, "expect")) {
-                        if (!Ascii.equalsLower(buf, valueStart, valueLength, CONTINUE)) {
-                            throw BadRequest.EXPECTATION_FAILED;
-                        }
-                        expectContinue = true;
-                    }
+                contentLength = length;
+            } else if (known == HeaderName.TRANSFER_ENCODING) {
+                transferEncoding = true;
+                chunked = parseTransferEncoding(buf, valueStart, valueLength, chunked);
+            } else if (known == HeaderName.EXPECT) {
+                if (!Ascii.equalsLower(buf, valueStart, valueLength, CONTINUE)) {
+                    throw BadRequest.EXPECTATION_FAILED;
                 }
-                case 10 -> {
-                    if (isName(buf, nameStart, "connection")) {
-                        close |= Ascii.listContains(buf, valueStart, valueLength, CLOSE);
-                        keepAlive |= Ascii.listContains(buf, valueStart, valueLength, KEEP_ALIVE);
-                        upgrade |= Ascii.listContains(buf, valueStart, valueLength, UPGRADE);
-                    }
-                }
-                case 14 -> {
-                    if (isName(buf, nameStart, "content-length")) {
-                        long length = parseContentLength(buf, valueStart, valueLength);
-                        if (contentLength >= 0 && contentLength != length) {
-                            throw BadRequest.CONFLICTING_CONTENT_LENGTH;
-                        }
-                        contentLength = length;
-                    }
-                }
-                case 17 -> {
-                    if (isName(buf, nameStart, "transfer-encoding")) {
-                        transferEncoding = true;
-                        chunked = parseTransferEncoding(buf, valueStart, valueLength, chunked);
-                    }
-                }
-                default -> {
-                }
+                expectContinue = true;
             }
         }
 
@@ -258,14 +316,78 @@ public final class RequestParser {
         if (hosts == 0 && minor == 1) {
             throw BadRequest.MISSING_HOST;
         }
-
-        req.head(buf, lineStart, p, method, minor, targetStart, targetEnd, query);
-        for (int i = 0; i < count; i++) {
-            int s = i * 4;
-            req.headers().addBlockField(fields[s], fields[s + 1], fields[s + 2], fields[s + 3]);
-        }
-        req.framing(contentLength, chunked, minor == 1 ? !close : keepAlive && !close, expectContinue, upgrade);
         return p;
+    }
+
+    /**
+     * Finds the colon that ends a field name starting at {@code p}, or -1 if the buffer
+     * ends first. Eight bytes at a time, stopping at a colon or at a byte that is never in
+     * a name (SP, controls, non-ASCII); the name itself is checked by the caller.
+     */
+    private static int scanName(byte[] buf, int p, int end) throws BadRequest {
+        int start = p;
+        while (p + 8 <= end) {
+            long w = (long) LONG.get(buf, p);
+            long hits = (zeroBytes(w ^ 0x3A3A3A3A3A3A3A3AL) | ((w - 0x2121212121212121L) & ~w) | w) & HIGH_BITS;
+            if (hits != 0) {
+                p += Long.numberOfTrailingZeros(hits) >>> 3;
+                return colonOrFail(buf, start, p);
+            }
+            p += 8;
+        }
+        for (; p < end; p++) {
+            int b = buf[p] & 0xFF;
+            if (b == ':' || b <= 0x20 || b >= 0x7F) {
+                return colonOrFail(buf, start, p);
+            }
+        }
+        return -1;
+    }
+
+    private static int colonOrFail(byte[] buf, int start, int stop) throws BadRequest {
+        if (buf[stop] == ':' && stop > start) {
+            return stop;
+        }
+        checkToken(buf, start, stop);
+        throw stop > start && (buf[stop] == ' ' || buf[stop] == '\t')
+                ? BadRequest.WHITESPACE_BEFORE_COLON : BadRequest.MALFORMED_HEADER;
+    }
+
+    private static void checkToken(byte[] buf, int from, int to) throws BadRequest {
+        for (int i = from; i < to; i++) {
+            if (!Ascii.TCHAR[buf[i] & 0xFF]) {
+                throw BadRequest.MALFORMED_HEADER;
+            }
+        }
+    }
+
+    /** The connection options (RFC 9110 §7.6.1) this server acts on, read in one pass. */
+    private static int connectionTokens(byte[] buf, int off, int len) {
+        int found = 0;
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == ',')) {
+                i++;
+            }
+            int start = i;
+            while (i < end && buf[i] != ',') {
+                i++;
+            }
+            int stop = i;
+            while (stop > start && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t')) {
+                stop--;
+            }
+            int n = stop - start;
+            if (n == 5 && Ascii.equalsLower(buf, start, n, CLOSE_TOKEN)) {
+                found |= CLOSE;
+            } else if (n == 10 && Ascii.equalsLower(buf, start, n, KEEP_ALIVE_TOKEN)) {
+                found |= KEEP_ALIVE;
+            } else if (n == 7 && Ascii.equalsLower(buf, start, n, UPGRADE_TOKEN)) {
+                found |= UPGRADE;
+            }
+        }
+        return found;
     }
 
     private int needMoreInHeaders(int headerStart, int end) throws BadRequest {
@@ -276,16 +398,6 @@ public final class RequestParser {
         return NEED_MORE;
     }
 
-    private void record(int i, int nameStart, int nameLength, int valueStart, int valueLength) {
-        int s = i * 4;
-        if (s + 4 > fields.length) {
-            fields = java.util.Arrays.copyOf(fields, fields.length * 2);
-        }
-        fields[s] = nameStart;
-        fields[s + 1] = nameLength;
-        fields[s + 2] = valueStart;
-        fields[s + 3] = valueLength;
-    }
 
     /** "HTTP/" DIGIT "." DIGIT, a well-formed version we do not speak (RFC 9112 §2.3). */
     private static boolean isHttpVersion(byte[] buf, int p) {
@@ -297,15 +409,6 @@ public final class RequestParser {
         return b >= '0' && b <= '9';
     }
 
-    /** Compares a field name with a lower-case ASCII literal of the same length. */
-    private static boolean isName(byte[] buf, int off, String lower) {
-        for (int i = 0; i < lower.length(); i++) {
-            if (Ascii.LOWER[buf[off + i] & 0xFF] != lower.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * Finds the CR that ends a field value starting at {@code p}, or -1 if the buffer ends
