@@ -1,6 +1,6 @@
 /** Listening TCP sockets for Shockwave: one virtual thread per accepted connection. */
 module io.shockwave.transport.tcp {
-    requires io.shockwave.runtime;
+    requires transitive io.shockwave.runtime;
     requires jdk.net;
 
     exports io.shockwave.transport.tcp;

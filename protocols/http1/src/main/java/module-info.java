@@ -1,6 +1,6 @@
 /** HTTP/1.1 (RFC 9112) for Shockwave: the parser, the writer and the connection loop. */
 module io.shockwave.http1 {
-    requires io.shockwave.runtime;
+    requires transitive io.shockwave.runtime;
 
     exports io.shockwave.http1;
 

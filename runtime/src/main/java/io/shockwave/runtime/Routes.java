@@ -17,6 +17,10 @@ import io.shockwave.runtime.internal.Router;
  * }</pre>
  */
 public final class Routes {
+    /** An empty set of routes; {@code Server.Builder.routes} hands you one. */
+    public Routes() {
+    }
+
     private final Router router = new Router();
 
     public Routes get(String pattern, Handler handler) {

@@ -8,6 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
  * adders, no locks) and readable at any time.
  */
 public final class ServerStats {
+    /** Counters at zero; a server makes its own, read them through {@code Server.stats()}. */
+    public ServerStats() {
+    }
+
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder connectionsRejected = new LongAdder();
     private final AtomicLong connectionsOpen = new AtomicLong();

@@ -12,6 +12,10 @@ import java.io.IOException;
  * whatever is not HTTP/1.x gets a 400 from its parser.
  */
 public final class Http1Provider implements ProtocolProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public Http1Provider() {
+    }
+
     @Override
     public String id() {
         return "http/1.1";

@@ -20,6 +20,9 @@ import java.util.Map;
  * routing a request allocates nothing.
  */
 public abstract class AbstractRequest implements Request {
+    protected AbstractRequest() {
+    }
+
     private static final HttpException ABOVE_ROOT =
             new HttpException(Status.BAD_REQUEST, "The request path climbs above the root");
     private static final HttpException ENCODED_SLASH =

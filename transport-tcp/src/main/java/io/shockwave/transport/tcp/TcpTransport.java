@@ -9,6 +9,10 @@ import java.io.IOException;
 
 /** Plain TCP listeners; each accepted connection becomes an actor on its own virtual thread. */
 public final class TcpTransport implements TransportProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public TcpTransport() {
+    }
+
     @Override
     public String name() {
         return "tcp";
