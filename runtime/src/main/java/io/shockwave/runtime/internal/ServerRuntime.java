@@ -5,6 +5,7 @@ import io.shockwave.runtime.Handler;
 import io.shockwave.runtime.Limits;
 import io.shockwave.runtime.ServerStats;
 import io.shockwave.runtime.Timeouts;
+import io.shockwave.runtime.spi.BufferPool;
 import io.shockwave.runtime.spi.ConnectionChannel;
 import io.shockwave.runtime.spi.ProtocolProvider;
 import io.shockwave.runtime.spi.ServerContext;
@@ -19,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The state shared by everything a running server owns: its configuration, its
  * counters and the set of open connections, which stop() drains and a watchdog
- * scans for writes that a client stopped draining.
+ * scans for reads past their deadline and writes that a client stopped draining.
  */
 public final class ServerRuntime implements ServerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
-    private static final long WATCHDOG_PERIOD_MS = 500;
+    /** Timeouts fire up to this late; a finer tick costs a scan of every connection. */
+    private static final long WATCHDOG_PERIOD_MS = 200;
 
     private final Handler handler;
     private final ErrorHandler errorHandler;
@@ -32,6 +34,7 @@ public final class ServerRuntime implements ServerContext {
     private final ServerStats stats = new ServerStats();
     private final List<ProtocolProvider> protocols;
     private final byte[] serverHeader;
+    private final BufferPool bufferPool = new BufferPool(16 * 1024, 256);
     private final Set<ConnectionChannel> connections = ConcurrentHashMap.newKeySet();
     private final Object drained = new Object();
     private final Thread watchdog;
@@ -83,6 +86,11 @@ public final class ServerRuntime implements ServerContext {
     @Override
     public byte[] serverHeader() {
         return serverHeader;
+    }
+
+    @Override
+    public BufferPool bufferPool() {
+        return bufferPool;
     }
 
     @Override
@@ -148,6 +156,9 @@ public final class ServerRuntime implements ServerContext {
                 if (c.writeStalled(now)) {
                     LOG.debug("Closing {}: a write made no progress for {}", c.remoteAddress(), timeouts.write());
                     c.close();
+                }
+                if (c.readStalled(now)) {
+                    c.expireRead();
                 }
             }
         }

@@ -37,7 +37,7 @@ public abstract class AbstractRequest implements Request {
     private byte[] routing;
     private int routingOffset;
     private int routingLength;
-    private byte[] decoded = new byte[128];
+    private byte[] decoded;
 
     private String path;
     private String rawPath;
@@ -83,8 +83,8 @@ public abstract class AbstractRequest implements Request {
             routingLength = pathLength;
             return;
         }
-        if (decoded.length < pathLength) {
-            decoded = new byte[Math.max(pathLength, decoded.length * 2)];
+        if (decoded == null || decoded.length < pathLength) {
+            decoded = new byte[Math.max(pathLength, decoded == null ? 64 : decoded.length * 2)];
         }
         int length = escaped
                 ? PercentCodec.decode(target, pathOffset, pathLength, decoded, false)

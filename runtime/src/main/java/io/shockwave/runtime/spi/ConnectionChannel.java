@@ -36,6 +36,18 @@ public abstract class ConnectionChannel implements AutoCloseable {
     /** Reads at least one byte; -1 at end of stream; {@link java.net.SocketTimeoutException} on timeout. */
     public abstract int read(byte[] buf, int off, int len) throws IOException;
 
+    /**
+     * Whether a read has been blocked past its deadline at {@code now} ({@link System#nanoTime()}),
+     * for channels whose read timeouts the server's watchdog enforces; see {@link #expireRead()}.
+     */
+    public boolean readStalled(long now) {
+        return false;
+    }
+
+    /** Ends a stalled read: it, and every later read, throws {@link java.net.SocketTimeoutException}. */
+    public void expireRead() {
+    }
+
     /** The timeout of the following reads, in milliseconds. */
     public abstract void readTimeout(int millis) throws IOException;
 

@@ -29,6 +29,11 @@ public interface ServerContext {
     /** True once {@code stop} was called: finish the exchange in progress, then close. */
     boolean isDraining();
 
+    /** Where connections borrow their I/O buffers while an exchange is in progress. */
+    default BufferPool bufferPool() {
+        return BufferPool.shared();
+    }
+
     /** Tracks a connection, so that stop can drain it and the watchdog can time out its writes. */
     void register(ConnectionChannel channel);
 

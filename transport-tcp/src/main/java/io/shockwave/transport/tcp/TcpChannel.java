@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 
 /** A blocking TCP socket on a virtual thread: reads and writes park only this connection. */
 final class TcpChannel extends ConnectionChannel {
@@ -16,6 +17,9 @@ final class TcpChannel extends ConnectionChannel {
     private final OutputStream out;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    private int readTimeoutMillis;
+    private volatile long readDeadline;
+    private volatile boolean readExpired;
     private byte[] unread;
     private int unreadPos;
     private int unreadLimit;
@@ -43,7 +47,52 @@ final class TcpChannel extends ConnectionChannel {
     }
 
     int readRaw(byte[] buf, int off, int len) throws IOException {
-        return in.read(buf, off, len);
+        return timedRead(buf, off, len);
+    }
+
+    /**
+     * A read bounded by the read timeout. The deadline is enforced by the server's
+     * watchdog, not SO_TIMEOUT: a timed park schedules (and allocates) a timer task on
+     * every read, and most reads of a keep-alive connection are exactly such waits. An
+     * expired read is ended by shutting down the input, so a 408 can still be written.
+     */
+    private int timedRead(byte[] buf, int off, int len) throws IOException {
+        if (readExpired) {
+            throw new SocketTimeoutException("read timed out");
+        }
+        if (readTimeoutMillis > 0) {
+            readDeadline = System.nanoTime() + readTimeoutMillis * 1_000_000L;
+        }
+        try {
+            int n = in.read(buf, off, len);
+            if (readExpired) {
+                throw new SocketTimeoutException("read timed out");
+            }
+            return n;
+        } catch (IOException e) {
+            if (readExpired && !(e instanceof SocketTimeoutException)) {
+                throw new SocketTimeoutException("read timed out");
+            }
+            throw e;
+        } finally {
+            readDeadline = 0;
+        }
+    }
+
+    @Override
+    public boolean readStalled(long now) {
+        long deadline = readDeadline;
+        return deadline != 0 && now - deadline > 0;
+    }
+
+    @Override
+    public void expireRead() {
+        readExpired = true;
+        try {
+            socket.shutdownInput();
+        } catch (IOException ignored) {
+            // closed meanwhile: the read ends anyway
+        }
     }
 
     @Override
@@ -57,12 +106,12 @@ final class TcpChannel extends ConnectionChannel {
             }
             return n;
         }
-        return in.read(buf, off, len);
+        return timedRead(buf, off, len);
     }
 
     @Override
-    public void readTimeout(int millis) throws IOException {
-        socket.setSoTimeout(millis);
+    public void readTimeout(int millis) {
+        readTimeoutMillis = millis;
     }
 
     @Override

@@ -26,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 public final class Http1Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Http1Connection.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int INITIAL_READ_BUFFER = 8 * 1024;
-    private static final int WRITE_BUFFER = 16 * 1024;
     /** Unread body bytes the server reads and drops to keep a connection alive; past this it closes. */
     private static final long MAX_DISCARD = 256 * 1024;
     private static final HttpException BODY_TIMEOUT =
@@ -68,8 +66,8 @@ public final class Http1Connection {
         // met by its own check (400, 414, 431) before the buffer can run full.
         int maxBuffered = Math.max(limits.maxRequestLineLength() + limits.maxHeaderBytes(),
                 Math.max(limits.maxTrailerBytes(), ChunkedBody.MAX_SIZE_LINE)) + 64;
-        this.in = new InputBuffer(channel, stats, Math.min(INITIAL_READ_BUFFER, maxBuffered), maxBuffered);
-        this.out = new OutputBuffer(channel, WRITE_BUFFER);
+        this.in = new InputBuffer(channel, stats, context.bufferPool(), maxBuffered);
+        this.out = new OutputBuffer(channel, context.bufferPool());
         this.parser = new RequestParser(limits);
         this.request = new Http1Request(channel);
         this.response = new Http1Response(this, out, context.serverHeader());
@@ -81,7 +79,7 @@ public final class Http1Connection {
     /** Serves requests until the client leaves, asks to close, misbehaves or the server stops. */
     public void serve() {
         try {
-            while (serveNext()) {
+            while (awaitRequest() && serveNext()) {
                 // next request
             }
             out.flush();
@@ -92,6 +90,8 @@ public final class Http1Connection {
             LOG.warn("Connection from {} failed", channel.remoteAddress(), e);
         } finally {
             channel.close();
+            out.release();
+            in.release();
         }
     }
 
@@ -202,34 +202,47 @@ public final class Http1Connection {
     }
 
     /**
+     * Waits, idle, for the first bytes of the next request unless some are buffered
+     * already; false when the client closed, stayed idle too long, or the server is
+     * stopping. Called from the top of the loop, so a parked connection's stack is shallow.
+     */
+    private boolean awaitRequest() throws IOException {
+        if (in.available() > 0) {
+            return true;
+        }
+        // Start the next read at the front: a head read into the buffer's tail would be
+        // split across two reads whenever it crossed the end.
+        in.pos = 0;
+        in.limit = 0;
+        out.flush();
+        // A parked connection holds no I/O buffer: idle keep-alive connections are cheap.
+        out.release();
+        in.release();
+        if (!channel.enterIdle()) {
+            return false;
+        }
+        timeout(idleTimeoutMillis);
+        int n;
+        try {
+            n = in.fill();
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            if (!channel.isOpen()) {
+                return false; // closed by a stopping server
+            }
+            throw e;
+        }
+        return n >= 0 && channel.leaveIdle();
+    }
+
+    /**
      * Reads until a whole request head is buffered; returns its end, or -1 when the client
      * closed or stayed idle too long between requests.
      */
     private int readHead() throws IOException, BadRequest {
-        if (in.available() == 0) {
-            // Start the next read at the front: a head read into the buffer's tail would be
-            // split across two reads whenever it crossed the end.
-            in.pos = 0;
-            in.limit = 0;
-            out.flush();
-            if (!channel.enterIdle()) {
-                return -1;
-            }
-            timeout(idleTimeoutMillis);
-            int n;
-            try {
-                n = in.fill();
-            } catch (SocketTimeoutException e) {
-                return -1;
-            } catch (IOException e) {
-                if (!channel.isOpen()) {
-                    return -1; // closed by a stopping server
-                }
-                throw e;
-            }
-            if (n < 0 || !channel.leaveIdle()) {
-                return -1;
-            }
+        if (in.available() == 0 && !awaitRequest()) {
+            return -1;
         }
         int result = parser.parse(in.buf, in.pos, in.limit, request);
         if (result >= 0) {

@@ -11,8 +11,9 @@ import java.net.InetSocketAddress;
 /** A request read from an HTTP/1.x connection; one instance serves every request on it. */
 public final class Http1Request extends AbstractRequest {
     private final ConnectionChannel channel;
-    private final Headers headers = new Headers(1024, 32);
-    private final Headers trailers = new Headers(64, 4);
+    // Small to start with: they grow to the largest request the connection has seen.
+    private final Headers headers = new Headers(256, 8);
+    private Headers trailers;
     private Method method;
     private int minorVersion;
     private long contentLength;
@@ -30,7 +31,9 @@ public final class Http1Request extends AbstractRequest {
     void head(byte[] buf, int headStart, int headEnd, Method method, int minorVersion,
               int targetStart, int targetEnd, int query) {
         headers.endBlock(buf, headStart, headEnd - headStart); // the parser recorded the fields
-        trailers.clear();
+        if (trailers != null) {
+            trailers.clear();
+        }
         this.method = method;
         this.minorVersion = minorVersion;
         byte[] head = headers.rawData();
@@ -129,6 +132,9 @@ public final class Http1Request extends AbstractRequest {
 
     @Override
     public Headers trailers() {
+        if (trailers == null) {
+            trailers = new Headers(64, 4);
+        }
         return trailers;
     }
 

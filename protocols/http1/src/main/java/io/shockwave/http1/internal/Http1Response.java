@@ -33,8 +33,8 @@ public final class Http1Response implements Response {
     private final Http1Connection connection;
     private final OutputBuffer out;
     private final byte[] serverLine;
-    private final Headers headers = new Headers(512, 16);
-    private final Headers trailers = new Headers(64, 4);
+    private final Headers headers = new Headers(256, 8);
+    private Headers trailers;
     private final BodyOutput output = new BodyOutput();
 
     private Status status;
@@ -70,7 +70,9 @@ public final class Http1Response implements Response {
     void reset(boolean headRequest, boolean http10, boolean keepAlive) {
         this.status = Status.OK;
         this.headers.clear();
-        this.trailers.clear();
+        if (trailers != null) {
+            trailers.clear();
+        }
         this.contentLength = -1;
         this.state = NEW;
         this.headRequest = headRequest;
@@ -83,7 +85,9 @@ public final class Http1Response implements Response {
     /** Prepares for the error handler after a handler failed before committing. */
     void resetForError() {
         headers.clear();
-        trailers.clear();
+        if (trailers != null) {
+            trailers.clear();
+        }
         contentLength = -1;
         status = Status.INTERNAL_SERVER_ERROR;
     }
@@ -107,6 +111,9 @@ public final class Http1Response implements Response {
 
     @Override
     public Headers trailers() {
+        if (trailers == null) {
+            trailers = new Headers(64, 4);
+        }
         return trailers;
     }
 
@@ -330,7 +337,9 @@ public final class Http1Response implements Response {
             if (chunked) {
                 out.closeChunk();
                 out.write(LAST_CHUNK);
-                writeFields(trailers);
+                if (trailers != null) {
+                    writeFields(trailers);
+                }
                 out.crlf();
             } else if (bodyAllowed && contentLength >= 0 && written < contentLength) {
                 keepAlive = false;

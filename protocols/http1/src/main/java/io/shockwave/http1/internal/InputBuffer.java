@@ -1,25 +1,37 @@
 package io.shockwave.http1.internal;
 
 import io.shockwave.runtime.ServerStats;
+import io.shockwave.runtime.spi.BufferPool;
 import io.shockwave.runtime.spi.ConnectionChannel;
 
 import java.io.IOException;
 import java.util.Arrays;
 
-/** The connection's read buffer: unread bytes lie in {@code buf[pos, limit)}. */
+/**
+ * The connection's read buffer: unread bytes lie in {@code buf[pos, limit)}. An idle
+ * connection waits for its next request with only a small array of its own; a request
+ * that does not fit borrows a pooled one, given back when the connection is idle again.
+ */
 final class InputBuffer {
+    /** Enough for most request heads: a typical browser GET is 400 to 700 bytes. */
+    static final int IDLE_SIZE = 1024;
+
     byte[] buf;
     int pos;
     int limit;
+    private final byte[] small;
     private final int maxSize;
     private final ConnectionChannel channel;
     private final ServerStats stats;
+    private final BufferPool pool;
 
-    InputBuffer(ConnectionChannel channel, ServerStats stats, int initialSize, int maxSize) {
+    InputBuffer(ConnectionChannel channel, ServerStats stats, BufferPool pool, int maxSize) {
         this.channel = channel;
         this.stats = stats;
-        this.buf = new byte[initialSize];
-        this.maxSize = Math.max(initialSize, maxSize);
+        this.pool = pool;
+        this.small = new byte[Math.min(IDLE_SIZE, maxSize)];
+        this.buf = small;
+        this.maxSize = Math.max(small.length, maxSize);
     }
 
     int available() {
@@ -28,16 +40,15 @@ final class InputBuffer {
 
     /**
      * Reads more bytes after {@code limit}, first making room by moving the unread bytes
-     * to the front and, if the buffer is still full, growing it up to its maximum.
-     * Returns the number read, or -1 at end of stream; throws if the buffer is at its
-     * maximum and full.
+     * to the front and, if the buffer is still full, moving to a larger one up to the
+     * maximum. Returns the number read, or -1 at end of stream.
      */
     int fill() throws IOException {
         if (limit == buf.length) {
             if (pos > 0) {
                 compact();
             } else if (buf.length < maxSize) {
-                buf = Arrays.copyOf(buf, Math.min(maxSize, buf.length * 2));
+                grow();
             } else {
                 throw new IllegalStateException("read buffer full");
             }
@@ -48,6 +59,33 @@ final class InputBuffer {
             stats.bytesIn(n);
         }
         return n;
+    }
+
+    private void grow() {
+        byte[] larger;
+        if (buf == small && pool.bufferSize() > buf.length && pool.bufferSize() <= maxSize) {
+            larger = pool.acquire();
+        } else {
+            larger = new byte[Math.min(maxSize, buf.length * 2)];
+        }
+        System.arraycopy(buf, 0, larger, 0, limit);
+        replace(larger);
+    }
+
+    private void replace(byte[] next) {
+        if (buf != small) {
+            pool.release(buf);
+        }
+        buf = next;
+    }
+
+    /** Goes back to the connection's own small array; only when nothing is buffered. */
+    void release() {
+        if (buf != small && pos == limit) {
+            replace(small);
+            pos = 0;
+            limit = 0;
+        }
     }
 
     boolean isFull() {

@@ -1,5 +1,6 @@
 package io.shockwave.http1.internal;
 
+import io.shockwave.runtime.spi.BufferPool;
 import io.shockwave.runtime.spi.ConnectionChannel;
 
 import java.io.IOException;
@@ -19,14 +20,35 @@ final class OutputBuffer {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final ConnectionChannel channel;
-    private final byte[] buf;
+    private final BufferPool pool;
+    /** Borrowed from the pool on the first write of an exchange; null while the connection is idle. */
+    private byte[] buf;
     private int count;
     private int chunkStart = -1;
     private boolean failed;
 
-    OutputBuffer(ConnectionChannel channel, int size) {
+    OutputBuffer(ConnectionChannel channel, BufferPool pool) {
         this.channel = channel;
-        this.buf = new byte[Math.min(size, 0xFFFFFF)];
+        this.pool = pool;
+        if (pool.bufferSize() > 0xFFFFFF || pool.bufferSize() < 16) {
+            throw new IllegalArgumentException("chunk sizes are written as six hex digits: buffers of 16 B to 16 MiB");
+        }
+    }
+
+    private byte[] buffer() {
+        if (buf == null) {
+            buf = pool.acquire();
+        }
+        return buf;
+    }
+
+    /** Gives the array back to the pool; only when nothing is buffered, before the connection waits. */
+    void release() {
+        if (buf != null && count == 0 && chunkStart < 0) {
+            byte[] b = buf;
+            buf = null;
+            pool.release(b);
+        }
     }
 
     void write(byte[] src) throws IOException {
@@ -34,6 +56,7 @@ final class OutputBuffer {
     }
 
     void write(byte[] src, int off, int len) throws IOException {
+        buffer();
         if (len <= buf.length - count) {
             System.arraycopy(src, off, buf, count, len);
             count += len;
@@ -49,6 +72,7 @@ final class OutputBuffer {
     }
 
     void write(int b) throws IOException {
+        buffer();
         if (count == buf.length) {
             flush();
         }
@@ -81,6 +105,7 @@ final class OutputBuffer {
 
     /** Encodes {@code s} as UTF-8 into the buffer; unpaired surrogates become '?'. */
     void writeUtf8(String s) throws IOException {
+        buffer();
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -130,6 +155,7 @@ final class OutputBuffer {
 
     /** Appends body bytes to the open chunk, opening and closing chunks as the buffer fills. */
     void writeChunked(byte[] src, int off, int len) throws IOException {
+        buffer();
         if (len >= buf.length / 2) {
             // Large writes go straight to the socket as one chunk of their own.
             closeChunk();
@@ -190,6 +216,7 @@ final class OutputBuffer {
     }
 
     private void ensure(int n) throws IOException {
+        buffer();
         if (buf.length - count < n) {
             flush();
         }

@@ -1,5 +1,6 @@
 package io.shockwave.http1.internal;
 
+import io.shockwave.runtime.spi.BufferPool;
 import io.shockwave.runtime.Handler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,7 +175,7 @@ class OutputBufferTest {
         for (int round = 0; round < 200; round++) {
             int size = 24 + random.nextInt(80);
             MemoryChannel ch = new MemoryChannel(new StubContext((req, res) -> { }));
-            OutputBuffer out = new OutputBuffer(ch, size);
+            OutputBuffer out = new OutputBuffer(ch, new BufferPool(size, 1));
             out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
             for (int w = 0; w < 50; w++) {
@@ -206,7 +207,7 @@ class OutputBufferTest {
             }
             String s = new String(chars);
             MemoryChannel ch = new MemoryChannel(new StubContext((req, res) -> { }));
-            OutputBuffer out = new OutputBuffer(ch, 16 + random.nextInt(16));
+            OutputBuffer out = new OutputBuffer(ch, new BufferPool(16 + random.nextInt(16), 1));
             out.writeUtf8(s);
             out.flush();
             byte[] written = ch.output();
@@ -221,7 +222,7 @@ class OutputBufferTest {
         long[] values = {0, 1, 9, 10, 99, 100, 65_535, 1L << 40, Long.MAX_VALUE};
         for (long v : values) {
             MemoryChannel ch = new MemoryChannel(new StubContext((req, res) -> { }));
-            OutputBuffer out = new OutputBuffer(ch, 24);
+            OutputBuffer out = new OutputBuffer(ch, new BufferPool(24, 1));
             out.write(new byte[10]);
             out.writeDecimal(v);
             out.flush();
