@@ -83,23 +83,42 @@ public final class Ascii {
      */
     public static boolean listContains(byte[] buf, int off, int len, byte[] lowerToken) {
         int end = off + len;
-        int i = off;
-        while (i < end) {
-            while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == ',')) {
-                i++;
-            }
-            int start = i;
-            while (i < end && buf[i] != ',') {
-                i++;
-            }
-            int stop = i;
-            while (stop > start && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t')) {
-                stop--;
-            }
-            if (stop > start && equalsLower(buf, start, stop - start, lowerToken)) {
+        for (int i = listElementStart(buf, off, end); i < end; ) {
+            int limit = listElementLimit(buf, i, end);
+            int stop = trimEnd(buf, i, limit);
+            if (equalsLower(buf, i, stop - i, lowerToken)) {
                 return true;
             }
+            i = listElementStart(buf, limit, end);
         }
         return false;
+    }
+
+    /**
+     * The start of the next element of a comma-separated list (RFC 9110 §5.6.1) at or
+     * after {@code i}, past commas and whitespace; {@code end} if there is none. An
+     * element found this way is never empty.
+     */
+    public static int listElementStart(byte[] buf, int i, int end) {
+        while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == ',')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The offset of the comma that ends the list element starting at {@code start}, or {@code end}. */
+    public static int listElementLimit(byte[] buf, int start, int end) {
+        while (start < end && buf[start] != ',') {
+            start++;
+        }
+        return start;
+    }
+
+    /** {@code stop} moved back over trailing spaces and tabs, but not before {@code start}. */
+    public static int trimEnd(byte[] buf, int start, int stop) {
+        while (stop > start && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t')) {
+            stop--;
+        }
+        return stop;
     }
 }

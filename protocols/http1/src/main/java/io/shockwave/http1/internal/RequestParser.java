@@ -365,20 +365,9 @@ public final class RequestParser {
     private static int connectionTokens(byte[] buf, int off, int len) {
         int found = 0;
         int end = off + len;
-        int i = off;
-        while (i < end) {
-            while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == ',')) {
-                i++;
-            }
-            int start = i;
-            while (i < end && buf[i] != ',') {
-                i++;
-            }
-            int stop = i;
-            while (stop > start && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t')) {
-                stop--;
-            }
-            int n = stop - start;
+        for (int start = Ascii.listElementStart(buf, off, end); start < end; ) {
+            int limit = Ascii.listElementLimit(buf, start, end);
+            int n = Ascii.trimEnd(buf, start, limit) - start;
             if (n == 5 && Ascii.equalsLower(buf, start, n, CLOSE_TOKEN)) {
                 found |= CLOSE;
             } else if (n == 10 && Ascii.equalsLower(buf, start, n, KEEP_ALIVE_TOKEN)) {
@@ -386,6 +375,7 @@ public final class RequestParser {
             } else if (n == 7 && Ascii.equalsLower(buf, start, n, UPGRADE_TOKEN)) {
                 found |= UPGRADE;
             }
+            start = Ascii.listElementStart(buf, limit, end);
         }
         return found;
     }
@@ -496,24 +486,11 @@ public final class RequestParser {
      */
     private static boolean parseTransferEncoding(byte[] buf, int off, int len, boolean chunkedSoFar) throws BadRequest {
         boolean chunked = chunkedSoFar;
-        int i = off;
         int end = off + len;
         boolean any = false;
-        while (i < end) {
-            while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == ',')) {
-                i++;
-            }
-            int start = i;
-            while (i < end && buf[i] != ',') {
-                i++;
-            }
-            int stop = i;
-            while (stop > start && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t')) {
-                stop--;
-            }
-            if (stop == start) {
-                continue;
-            }
+        for (int start = Ascii.listElementStart(buf, off, end); start < end; ) {
+            int limit = Ascii.listElementLimit(buf, start, end);
+            int stop = Ascii.trimEnd(buf, start, limit);
             any = true;
             if (!Ascii.equalsLower(buf, start, stop - start, CHUNKED)) {
                 for (int k = start; k < stop; k++) {
@@ -531,6 +508,7 @@ public final class RequestParser {
                 throw BadRequest.BAD_TRANSFER_ENCODING;
             }
             chunked = true;
+            start = Ascii.listElementStart(buf, limit, end);
         }
         if (!any) {
             throw BadRequest.BAD_TRANSFER_ENCODING;
