@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
@@ -374,10 +373,5 @@ public final class Http1Connection {
             scratch = new byte[8192];
         }
         return scratch;
-    }
-
-    /** The request body stream, for tests. */
-    InputStream currentBody() {
-        return request.body();
     }
 }
