@@ -43,9 +43,8 @@ public final class Http1Connection {
     private final Http1Request request;
     private final Http1Response response;
     private final ContentLengthBody fixedBody;
-    private final ChunkedBody chunkedBody;
-    private final ContentLengthBody emptyBody;
-    final byte[] oneByte = new byte[1];
+    private ChunkedBody chunkedBody;
+    private byte[] oneByte;
     private byte[] scratch;
 
     private boolean continuePending;
@@ -71,8 +70,6 @@ public final class Http1Connection {
         this.request = new Http1Request(channel);
         this.response = new Http1Response(this, out, context.serverHeader());
         this.fixedBody = new ContentLengthBody(this, in);
-        this.emptyBody = new ContentLengthBody(this, in);
-        this.chunkedBody = new ChunkedBody(this, in, limits.maxBodySize(), limits.maxTrailerBytes());
     }
 
     /** Serves requests until the client leaves, asks to close, misbehaves or the server stops. */
@@ -119,6 +116,9 @@ public final class Http1Connection {
         RequestBody body;
         long length = request.declaredContentLength();
         if (request.isChunked()) {
+            if (chunkedBody == null) {
+                chunkedBody = new ChunkedBody(this, in, limits.maxBodySize(), limits.maxTrailerBytes());
+            }
             body = chunkedBody.reset(request.trailers());
         } else if (length > 0) {
             if (length > limits.maxBodySize()) {
@@ -127,7 +127,7 @@ public final class Http1Connection {
             }
             body = fixedBody.reset(length);
         } else {
-            body = emptyBody.reset(0);
+            body = fixedBody.reset(0);
         }
         request.body(body);
         continuePending = request.expectsContinue() && !http10 && !body.isComplete();
@@ -375,6 +375,14 @@ public final class Http1Connection {
 
     ServerStats stats() {
         return stats;
+    }
+
+    /** A one-byte array for single-byte reads and writes, made on first use. */
+    byte[] oneByte() {
+        if (oneByte == null) {
+            oneByte = new byte[1];
+        }
+        return oneByte;
     }
 
     byte[] scratch() {

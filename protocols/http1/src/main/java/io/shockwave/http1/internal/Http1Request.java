@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
 public final class Http1Request extends AbstractRequest {
     private final ConnectionChannel channel;
     // Small to start with: they grow to the largest request the connection has seen.
-    private final Headers headers = new Headers(256, 8);
+    private final Headers headers = new Headers(64, 4);
     private Headers trailers;
     private Method method;
     private int minorVersion;

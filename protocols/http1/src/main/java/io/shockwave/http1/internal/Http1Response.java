@@ -33,7 +33,7 @@ public final class Http1Response implements Response {
     private final Http1Connection connection;
     private final OutputBuffer out;
     private final byte[] serverLine;
-    private final Headers headers = new Headers(256, 8);
+    private final Headers headers = new Headers(64, 4);
     private Headers trailers;
     private final BodyOutput output = new BodyOutput();
 
@@ -283,7 +283,7 @@ public final class Http1Response implements Response {
     private final class BodyOutput extends OutputStream {
         @Override
         public void write(int b) throws IOException {
-            byte[] one = connection.oneByte;
+            byte[] one = connection.oneByte();
             one[0] = (byte) b;
             write(one, 0, 1);
         }

@@ -22,7 +22,7 @@ abstract class RequestBody extends InputStream {
 
     @Override
     public final int read() throws IOException {
-        byte[] one = connection.oneByte;
+        byte[] one = connection.oneByte();
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
     }
