@@ -179,9 +179,11 @@ public final class Http1Connection {
         }
         stats.error();
         if (response.isCommitted()) {
-            LOG.debug("Handler failed after the response was committed; closing {}", channel.remoteAddress(), failure);
-            if (!(failure instanceof HttpException)) {
-                LOG.warn("Handler failed on {} {}", request.method(), request.rawPath(), failure);
+            if (failure instanceof HttpException) {
+                LOG.debug("{} after the response was committed; closing {}", failure.getMessage(), channel.remoteAddress());
+            } else {
+                LOG.warn("Handler failed on {} {} after committing; closing the connection",
+                        request.method(), request.rawPath(), failure);
             }
             out.flush();
             return false;
