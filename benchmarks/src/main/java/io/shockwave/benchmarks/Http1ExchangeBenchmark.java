@@ -1,5 +1,7 @@
 package io.shockwave.benchmarks;
 
+import io.shockwave.runtime.spi.ServerContext;
+
 import io.shockwave.http1.internal.Http1Connection;
 import io.shockwave.runtime.Handler;
 import io.shockwave.runtime.HeaderName;
@@ -86,7 +88,7 @@ public class Http1ExchangeBenchmark {
 
         @Setup
         public void setup() throws IOException {
-            BenchContext context = new BenchContext(routes());
+            ServerContext context = InMemoryChannel.context(routes());
             byte[] request = BenchRequests.browserGet(target());
             channel = new InMemoryChannel(context, BenchRequests.repeat(request, pipelined()));
             connection = new Http1Connection(channel, context);

@@ -1,5 +1,7 @@
 package io.shockwave.benchmarks;
 
+import io.shockwave.runtime.spi.ServerContext;
+
 import io.shockwave.http1.internal.Http1Connection;
 import io.shockwave.http1.internal.Http1Response;
 import io.shockwave.runtime.HeaderName;
@@ -44,7 +46,7 @@ public class Http1ResponseBenchmark {
 
     @Setup
     public void setup() throws Throwable {
-        BenchContext context = new BenchContext((req, res) -> res.send());
+        ServerContext context = InMemoryChannel.context((req, res) -> res.send());
         channel = new InMemoryChannel(context, BenchRequests.browserGet("/"));
         Http1Connection connection = new Http1Connection(channel, context);
         response = (Http1Response) Internals.RESPONSE.invokeExact(connection);

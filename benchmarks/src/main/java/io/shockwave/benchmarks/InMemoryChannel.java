@@ -1,10 +1,17 @@
 package io.shockwave.benchmarks;
 
+import io.shockwave.runtime.Handler;
+import io.shockwave.runtime.Limits;
+import io.shockwave.runtime.Timeouts;
+import io.shockwave.runtime.internal.DefaultErrorHandler;
+import io.shockwave.runtime.internal.ServerRuntime;
 import io.shockwave.runtime.spi.ConnectionChannel;
 import io.shockwave.runtime.spi.ServerContext;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A connection with no socket behind it: reads hand out {@code input} over and over, as a
@@ -30,8 +37,17 @@ final class InMemoryChannel extends ConnectionChannel {
         this.input = input;
     }
 
+    /**
+     * The server a benchmarked connection belongs to: the real runtime with default limits
+     * and timeouts. Its watchdog thread wakes every 200 ms to scan no connections.
+     */
+    static ServerContext context(Handler handler) {
+        return new ServerRuntime(handler, new DefaultErrorHandler(), Limits.DEFAULT, Timeouts.DEFAULT, List.of(),
+                "shockwave".getBytes(StandardCharsets.US_ASCII));
+    }
+
     @Override
-    public int read(byte[] buf, int off, int len) {
+    protected int readNow(byte[] buf, int off, int len) {
         int n = Math.min(len, input.length - cursor);
         System.arraycopy(input, cursor, buf, off, n);
         cursor += n;
@@ -40,10 +56,6 @@ final class InMemoryChannel extends ConnectionChannel {
         }
         reads++;
         return n;
-    }
-
-    @Override
-    public void readTimeout(int millis) {
     }
 
     @Override

@@ -2,7 +2,8 @@ package io.shockwave.runtime;
 
 /**
  * Turns a failure of a handler into a response. It is called only while the response
- * is not yet committed; after that the protocol ends the exchange (closes the
+ * is not yet committed, after the protocol has cleared what the handler set on it (status,
+ * headers, trailers); after commit the protocol ends the exchange instead (closes the
  * connection, or resets the stream).
  */
 @FunctionalInterface

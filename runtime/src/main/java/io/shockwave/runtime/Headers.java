@@ -132,10 +132,9 @@ public final class Headers {
 
     /** Whether any field {@code name} holds {@code token} in its comma-separated list, ignoring case. */
     public boolean containsToken(HeaderName name, String token) {
-        byte[] lowerToken = token.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
             int s = i * SLOTS;
-            if (Ascii.listContains(data, index[s + 2], index[s + 3], lowerToken)) {
+            if (Ascii.listContains(data, index[s + 2], index[s + 3], token)) {
                 return true;
             }
         }

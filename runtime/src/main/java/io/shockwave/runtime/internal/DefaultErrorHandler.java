@@ -17,7 +17,6 @@ public final class DefaultErrorHandler implements ErrorHandler {
 
     @Override
     public void handle(Request request, Response response, Throwable failure) {
-        response.headers().clear();
         if (failure instanceof HttpException e) {
             LOG.debug("{} {}: {} {}", request.method(), request.rawPath(), e.status().code(), e.getMessage());
             response.status(e.status()).contentType("text/plain; charset=utf-8").send(e.getMessage());

@@ -78,15 +78,15 @@ public final class Ascii {
     }
 
     /**
-     * Whether the comma-separated list in {@code buf[off, off+len)} holds {@code lowerToken}
+     * Whether the comma-separated list in {@code buf[off, off+len)} holds {@code token}
      * as one of its elements, ignoring case and optional whitespace (RFC 9110 §5.6.1).
      */
-    public static boolean listContains(byte[] buf, int off, int len, byte[] lowerToken) {
+    public static boolean listContains(byte[] buf, int off, int len, CharSequence token) {
         int end = off + len;
         for (int i = listElementStart(buf, off, end); i < end; ) {
             int limit = listElementLimit(buf, i, end);
             int stop = trimEnd(buf, i, limit);
-            if (equalsLower(buf, i, stop - i, lowerToken)) {
+            if (equalsIgnoreCase(buf, i, stop - i, token)) {
                 return true;
             }
             i = listElementStart(buf, limit, end);

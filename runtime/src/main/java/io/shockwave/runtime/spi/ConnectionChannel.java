@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 
 /**
  * One client connection as a protocol engine sees it: blocking reads and writes on the
@@ -27,29 +28,74 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     private volatile int state = ACTIVE;
     private volatile long writeDeadline;
+    private volatile long readDeadline;
+    private volatile boolean readExpired;
+    private long readTimeoutNanos;
+    private final long writeTimeoutNanos;
     private final ServerContext context;
 
     protected ConnectionChannel(ServerContext context) {
         this.context = context;
+        this.writeTimeoutNanos = context.timeouts().write().toNanos();
     }
-
-    /** Reads at least one byte; -1 at end of stream; {@link java.net.SocketTimeoutException} on timeout. */
-    public abstract int read(byte[] buf, int off, int len) throws IOException;
 
     /**
-     * Whether a read has been blocked past its deadline at {@code now} ({@link System#nanoTime()}),
-     * for channels whose read timeouts the server's watchdog enforces; see {@link #expireRead()}.
+     * Reads at least one byte; -1 at end of stream; {@link SocketTimeoutException} once the
+     * read timeout has passed. The deadline is enforced by the server's watchdog, not by
+     * SO_TIMEOUT: on a virtual thread a timed park schedules (and allocates) a timer task
+     * on every read, and most reads of a keep-alive connection are exactly such waits.
      */
-    public boolean readStalled(long now) {
-        return false;
+    public final int read(byte[] buf, int off, int len) throws IOException {
+        if (readExpired) {
+            throw new SocketTimeoutException("read timed out");
+        }
+        if (readTimeoutNanos > 0) {
+            readDeadline = System.nanoTime() + readTimeoutNanos;
+        }
+        try {
+            int n = readNow(buf, off, len);
+            if (readExpired) {
+                throw new SocketTimeoutException("read timed out");
+            }
+            return n;
+        } catch (IOException e) {
+            if (readExpired && !(e instanceof SocketTimeoutException)) {
+                throw new SocketTimeoutException("read timed out");
+            }
+            throw e;
+        } finally {
+            readDeadline = 0;
+        }
     }
 
-    /** Ends a stalled read: it, and every later read, throws {@link java.net.SocketTimeoutException}. */
-    public void expireRead() {
+    /** Reads at least one byte, blocking as long as it takes; -1 at end of stream. */
+    protected abstract int readNow(byte[] buf, int off, int len) throws IOException;
+
+    /**
+     * Makes a blocked {@link #readNow} return, leaving the connection able to write, so
+     * that a timed-out request can still be answered (e.g. by shutting the input down).
+     * By default it closes the connection.
+     */
+    protected void interruptRead() {
+        closeTransport();
     }
 
-    /** The timeout of the following reads, in milliseconds. */
-    public abstract void readTimeout(int millis) throws IOException;
+    /** Whether a read has been blocked past its deadline at {@code now} ({@link System#nanoTime()}). */
+    public final boolean readStalled(long now) {
+        long deadline = readDeadline;
+        return deadline != 0 && now - deadline > 0;
+    }
+
+    /** Ends a stalled read: it, and every later read, throws {@link SocketTimeoutException}. */
+    public final void expireRead() {
+        readExpired = true;
+        interruptRead();
+    }
+
+    /** The timeout of the following reads, in milliseconds; 0 for none. */
+    public final void readTimeout(int millis) {
+        readTimeoutNanos = millis * 1_000_000L;
+    }
 
     /** Writes every byte, blocking while the client does not drain them. */
     protected abstract void writeFully(byte[] buf, int off, int len) throws IOException;
@@ -65,7 +111,7 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     /** Writes {@code buf[off, off+len)}; the server's watchdog closes the connection if it stalls. */
     public final void write(byte[] buf, int off, int len) throws IOException {
-        long timeout = context.timeouts().write().toNanos();
+        long timeout = writeTimeoutNanos;
         try {
             // A slice per deadline: the timeout bounds a stall, not a long transfer that progresses.
             for (int done = 0; done < len; ) {

@@ -33,15 +33,23 @@ final class TcpBinding implements Binding {
     private static final long REFUSE_LINGER_NANOS = 100_000_000L;
     private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
             + "Retry-After: 1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOTHING = new byte[0];
     private static final Thread.Builder CONNECTIONS = Thread.ofVirtual().name("shockwave-connection");
 
     private final ServerContext context;
     private final List<ServerSocket> sockets = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
     private final boolean quickAck;
+    /** The most bytes any protocol needs to recognise a connection; 0 when one claims any. */
+    private final int identifyBytes;
     private volatile boolean closed;
 
     private TcpBinding(ServerContext context, boolean quickAck) {
+        int needed = 0;
+        for (ProtocolProvider p : context.protocols()) {
+            needed = Math.max(needed, p.bytesToIdentify());
+        }
+        this.identifyBytes = needed;
         this.context = context;
         this.quickAck = quickAck;
     }
@@ -197,13 +205,8 @@ final class TcpBinding implements Binding {
      */
     private ProtocolProvider select(TcpChannel channel) throws IOException {
         List<ProtocolProvider> protocols = context.protocols();
-        int needed = 0;
-        for (ProtocolProvider p : protocols) {
-            needed = Math.max(needed, p.bytesToIdentify());
-        }
-        byte[] prefix = new byte[Math.max(needed, 1)];
+        byte[] prefix = NOTHING;
         int have = 0;
-        channel.readTimeout((int) context.timeouts().requestHead().toMillis());
         while (true) {
             boolean needMore = false;
             for (ProtocolProvider p : protocols) {
@@ -220,11 +223,15 @@ final class TcpBinding implements Binding {
                     break;
                 }
             }
-            if (!needMore || have == prefix.length) {
+            if (!needMore || have == identifyBytes) {
                 LOG.debug("No protocol claims the connection from {}", channel.remoteAddress());
                 return null;
             }
-            int n = channel.readRaw(prefix, have, prefix.length - have);
+            if (prefix == NOTHING) {
+                prefix = new byte[identifyBytes];
+                channel.readTimeout((int) context.timeouts().requestHead().toMillis());
+            }
+            int n = channel.read(prefix, have, prefix.length - have);
             if (n < 0) {
                 return null;
             }

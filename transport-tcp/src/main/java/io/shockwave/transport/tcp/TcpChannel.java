@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 
 /** A blocking TCP socket on a virtual thread: reads and writes park only this connection. */
 final class TcpChannel extends ConnectionChannel {
@@ -17,9 +16,6 @@ final class TcpChannel extends ConnectionChannel {
     private final OutputStream out;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
-    private int readTimeoutMillis;
-    private volatile long readDeadline;
-    private volatile boolean readExpired;
     private byte[] unread;
     private int unreadPos;
     private int unreadLimit;
@@ -46,48 +42,9 @@ final class TcpChannel extends ConnectionChannel {
         }
     }
 
-    int readRaw(byte[] buf, int off, int len) throws IOException {
-        return timedRead(buf, off, len);
-    }
-
-    /**
-     * A read bounded by the read timeout. The deadline is enforced by the server's
-     * watchdog, not SO_TIMEOUT: a timed park schedules (and allocates) a timer task on
-     * every read, and most reads of a keep-alive connection are exactly such waits. An
-     * expired read is ended by shutting down the input, so a 408 can still be written.
-     */
-    private int timedRead(byte[] buf, int off, int len) throws IOException {
-        if (readExpired) {
-            throw new SocketTimeoutException("read timed out");
-        }
-        if (readTimeoutMillis > 0) {
-            readDeadline = System.nanoTime() + readTimeoutMillis * 1_000_000L;
-        }
-        try {
-            int n = in.read(buf, off, len);
-            if (readExpired) {
-                throw new SocketTimeoutException("read timed out");
-            }
-            return n;
-        } catch (IOException e) {
-            if (readExpired && !(e instanceof SocketTimeoutException)) {
-                throw new SocketTimeoutException("read timed out");
-            }
-            throw e;
-        } finally {
-            readDeadline = 0;
-        }
-    }
-
+    /** Shuts the input down: a blocked read returns, and a 408 can still be written. */
     @Override
-    public boolean readStalled(long now) {
-        long deadline = readDeadline;
-        return deadline != 0 && now - deadline > 0;
-    }
-
-    @Override
-    public void expireRead() {
-        readExpired = true;
+    protected void interruptRead() {
         try {
             socket.shutdownInput();
         } catch (IOException ignored) {
@@ -96,7 +53,7 @@ final class TcpChannel extends ConnectionChannel {
     }
 
     @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
+    protected int readNow(byte[] buf, int off, int len) throws IOException {
         if (unread != null) {
             int n = Math.min(len, unreadLimit - unreadPos);
             System.arraycopy(unread, unreadPos, buf, off, n);
@@ -106,12 +63,7 @@ final class TcpChannel extends ConnectionChannel {
             }
             return n;
         }
-        return timedRead(buf, off, len);
-    }
-
-    @Override
-    public void readTimeout(int millis) {
-        readTimeoutMillis = millis;
+        return in.read(buf, off, len);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.shockwave.runtime.ServerStats;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.Timeouts;
 import io.shockwave.runtime.spi.ConnectionChannel;
-import io.shockwave.runtime.spi.HttpDate;
 import io.shockwave.runtime.spi.ServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -314,22 +313,15 @@ public final class Http1Connection {
     private void reject(Status status, String message) throws IOException {
         stats.error();
         LOG.debug("Rejecting request from {}: {} {}", channel.remoteAddress(), status.code(), message);
-        byte[] body = message.getBytes(StandardCharsets.US_ASCII);
-        out.write(status.http11StatusLine());
-        out.write("Date: ".getBytes(StandardCharsets.US_ASCII));
-        out.write(HttpDate.now());
-        out.crlf();
-        byte[] server = context.serverHeader();
-        if (server != null) {
-            out.write("Server: ".getBytes(StandardCharsets.US_ASCII));
-            out.write(server);
-            out.crlf();
+        // The response writer frames it like any other; keep-alive off makes it say close.
+        response.reset(false, false, false);
+        response.status(status).contentType("text/plain");
+        try {
+            response.send(message);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        out.write(("Content-Type: text/plain\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
         out.flush();
-        stats.response(status.code());
     }
 
     private void timeout(int millis) throws IOException {

@@ -47,7 +47,7 @@ final class MemoryChannel extends ConnectionChannel {
     }
 
     @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
+    protected int readNow(byte[] buf, int off, int len) throws IOException {
         if (transportClosed) {
             throw new SocketException("closed");
         }
@@ -64,10 +64,6 @@ final class MemoryChannel extends ConnectionChannel {
             segmentPos = 0;
         }
         return n;
-    }
-
-    @Override
-    public void readTimeout(int millis) {
     }
 
     @Override
