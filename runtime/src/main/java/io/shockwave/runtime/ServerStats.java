@@ -15,6 +15,7 @@ public final class ServerStats {
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder connectionsRejected = new LongAdder();
     private final AtomicLong connectionsOpen = new AtomicLong();
+    private final LongAdder connectionsSuspended = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder[] responsesByClass = {
         new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
@@ -34,6 +35,11 @@ public final class ServerStats {
 
     public long connectionsOpen() {
         return connectionsOpen.get();
+    }
+
+    /** Open connections idle without a thread, on transports that can suspend them. */
+    public long connectionsSuspended() {
+        return connectionsSuspended.sum();
     }
 
     public long requests() {
@@ -70,6 +76,11 @@ public final class ServerStats {
         connectionsOpen.decrementAndGet();
     }
 
+    /** Counts a connection that suspended ({@code +1}) or resumed ({@code -1}). */
+    public void connectionSuspended(int delta) {
+        connectionsSuspended.add(delta);
+    }
+
     public void connectionRejected() {
         connectionsRejected.increment();
     }
@@ -100,6 +111,7 @@ public final class ServerStats {
     @Override
     public String toString() {
         return "connections accepted=" + connectionsAccepted() + " open=" + connectionsOpen()
+                + " suspended=" + connectionsSuspended()
                 + " rejected=" + connectionsRejected() + ", requests=" + requests()
                 + ", responses 1xx=" + responses(1) + " 2xx=" + responses(2) + " 3xx=" + responses(3)
                 + " 4xx=" + responses(4) + " 5xx=" + responses(5)

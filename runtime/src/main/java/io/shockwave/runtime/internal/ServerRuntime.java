@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The state shared by everything a running server owns: its configuration, its
  * counters and the set of open connections, which stop() drains and a watchdog
- * scans for reads past their deadline and writes that a client stopped draining.
+ * scans for reads past their deadline, writes that a client stopped draining, and idle
+ * connections parked long enough to give their thread back.
  */
 public final class ServerRuntime implements ServerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
@@ -160,6 +161,7 @@ public final class ServerRuntime implements ServerContext {
                 if (c.readStalled(now)) {
                     c.expireRead();
                 }
+                c.suspendIfIdle(now);
             }
         }
     }

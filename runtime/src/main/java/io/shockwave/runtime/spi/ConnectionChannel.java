@@ -10,6 +10,14 @@ import java.net.SocketTimeoutException;
  * One client connection as a protocol engine sees it: blocking reads and writes on the
  * connection's own virtual thread, plus the life-cycle that lets a stopping server close
  * idle connections at once and busy ones after their exchange.
+ *
+ * <p>A transport that {@linkplain #canSuspend() can suspend} lets an idle connection wait
+ * without a thread: the engine finds nothing to read with {@link #readAvailable}, waits
+ * parked with {@link #awaitReadable} and, once that says the connection has been idle long
+ * enough, calls {@link #suspend} and returns; the transport runs the engine's resume on a
+ * new virtual thread once bytes arrive, the read timeout passes or the connection is
+ * closed. A parked virtual thread costs a stack of a few kilobytes, more than the rest of
+ * an idle connection; a new thread for every short pause would cost more time than it saves.
  */
 public abstract class ConnectionChannel implements AutoCloseable {
     private static final int ACTIVE = 0;
@@ -17,6 +25,8 @@ public abstract class ConnectionChannel implements AutoCloseable {
     private static final int CLOSED = 2;
     private static final VarHandle STATE;
     private static final int WRITE_SLICE = 64 * 1024;
+    /** How long an idle connection waits parked before it gives its thread back. */
+    private static final long PARKED_IDLE_NANOS = 200_000_000L;
 
     static {
         try {
@@ -30,8 +40,13 @@ public abstract class ConnectionChannel implements AutoCloseable {
     private volatile long writeDeadline;
     private volatile long readDeadline;
     private volatile boolean readExpired;
+    private volatile long parkedIdleSince;
     private long readTimeoutNanos;
     private final long writeTimeoutNanos;
+    private Runnable resumeAfterReturn;
+    private byte[] unread;
+    private int unreadPos;
+    private int unreadLimit;
     private final ServerContext context;
 
     protected ConnectionChannel(ServerContext context) {
@@ -49,9 +64,10 @@ public abstract class ConnectionChannel implements AutoCloseable {
         if (readExpired) {
             throw new SocketTimeoutException("read timed out");
         }
-        if (readTimeoutNanos > 0) {
-            readDeadline = System.nanoTime() + readTimeoutNanos;
+        if (unread != null) {
+            return takeUnread(buf, off, len);
         }
+        startReadDeadline();
         try {
             int n = readNow(buf, off, len);
             if (readExpired) {
@@ -70,6 +86,128 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     /** Reads at least one byte, blocking as long as it takes; -1 at end of stream. */
     protected abstract int readNow(byte[] buf, int off, int len) throws IOException;
+
+    /**
+     * Reads what has arrived without waiting: the number of bytes, 0 when none has, -1 at
+     * end of stream. Only on transports that {@linkplain #canSuspend() can suspend}.
+     */
+    public final int readAvailable(byte[] buf, int off, int len) throws IOException {
+        if (readExpired) {
+            throw new SocketTimeoutException("read timed out");
+        }
+        if (unread != null) {
+            return takeUnread(buf, off, len);
+        }
+        return readAvailableNow(buf, off, len);
+    }
+
+    /** Reads without waiting, for {@link #readAvailable}. */
+    protected int readAvailableNow(byte[] buf, int off, int len) throws IOException {
+        throw new UnsupportedOperationException("this transport cannot suspend");
+    }
+
+    /** Whether an idle connection can wait for bytes without holding a thread (see {@link #suspend}). */
+    public boolean canSuspend() {
+        return false;
+    }
+
+    /**
+     * Waits, parked, for bytes: true when they may have arrived or the connection ended
+     * (read to find out), false once the connection has been idle long enough to
+     * {@linkplain #suspend give its thread back}. The read timeout runs from the start of
+     * this wait through the suspension. Only where {@link #canSuspend()}.
+     */
+    public final boolean awaitReadable() throws IOException {
+        if (readExpired) {
+            return true;
+        }
+        startReadDeadline();
+        parkedIdleSince = System.nanoTime() | 1; // never 0, which means "not waiting"
+        boolean ready;
+        try {
+            ready = awaitReadableNow();
+        } finally {
+            parkedIdleSince = 0;
+        }
+        if (ready) {
+            readDeadline = 0;
+        }
+        return ready;
+    }
+
+    /** Parks until the transport sees bytes (true) or {@link #endParkedIdle} is called (false). */
+    protected boolean awaitReadableNow() throws IOException {
+        throw new UnsupportedOperationException("this transport cannot suspend");
+    }
+
+    /** Ends an {@link #awaitReadableNow}, which then returns false; from another thread. */
+    protected void endParkedIdle() {
+    }
+
+    /** For the watchdog: ends a parked idle wait that has lasted long enough, so that it suspends. */
+    public final void suspendIfIdle(long now) {
+        long since = parkedIdleSince;
+        if (since != 0 && now - since > PARKED_IDLE_NANOS) {
+            endParkedIdle();
+        }
+    }
+
+    /**
+     * Leaves the connection to a later thread: once the engine has returned from the call
+     * that serves it, the transport waits for bytes without a thread and runs {@code resume}
+     * on a new virtual thread when they arrive, when the read timeout set by
+     * {@link #readTimeout} passes (reads then throw {@link SocketTimeoutException}) or when
+     * the connection is closed. The caller must return at once and touch nothing after.
+     */
+    public final void suspend(Runnable resume) {
+        if (!canSuspend()) {
+            throw new IllegalStateException("this transport cannot suspend");
+        }
+        if (readDeadline == 0) {
+            startReadDeadline();
+        }
+        resumeAfterReturn = resume;
+    }
+
+    /**
+     * For transports, on the connection's thread once the engine returned: the resume it
+     * left with {@link #suspend}, or null when the connection is finished.
+     */
+    protected final Runnable takeSuspension() {
+        Runnable r = resumeAfterReturn;
+        resumeAfterReturn = null;
+        return r;
+    }
+
+    private void startReadDeadline() {
+        if (readTimeoutNanos > 0) {
+            readDeadline = System.nanoTime() + readTimeoutNanos;
+        }
+    }
+
+    /** For transports: a suspended connection has been woken. */
+    protected final void clearReadDeadline() {
+        readDeadline = 0;
+    }
+
+    /** Bytes read while choosing a protocol, returned again by the next reads. */
+    public final void unread(byte[] bytes, int length) {
+        if (length > 0) {
+            unread = bytes;
+            unreadPos = 0;
+            unreadLimit = length;
+        }
+    }
+
+    private int takeUnread(byte[] buf, int off, int len) {
+        int n = Math.min(len, unreadLimit - unreadPos);
+        System.arraycopy(unread, unreadPos, buf, off, n);
+        unreadPos += n;
+        if (unreadPos == unreadLimit) {
+            unread = null;
+        }
+        return n;
+    }
 
     /**
      * Makes a blocked {@link #readNow} return, leaving the connection able to write, so

@@ -1,7 +1,7 @@
 package io.shockwave.transport.tcp;
 
-import io.shockwave.runtime.spi.ConnectionChannel;
 import io.shockwave.runtime.spi.ServerContext;
+import jdk.net.ExtendedSocketOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,16 +9,17 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-/** A blocking TCP socket on a virtual thread: reads and writes park only this connection. */
-final class TcpChannel extends ConnectionChannel {
+/**
+ * A blocking TCP socket on a virtual thread: reads and writes park only this connection.
+ * The portable transport, where the epoll one is not available; an idle connection keeps
+ * its parked thread.
+ */
+final class TcpChannel extends SocketConnection {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
-    private byte[] unread;
-    private int unreadPos;
-    private int unreadLimit;
 
     TcpChannel(Socket socket, ServerContext context) throws IOException {
         super(context);
@@ -29,17 +30,21 @@ final class TcpChannel extends ConnectionChannel {
         this.local = (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
-    Socket socket() {
-        return socket;
+    @Override
+    void configure(boolean quickAck) throws IOException {
+        socket.setTcpNoDelay(true);
+        if (quickAck) {
+            try {
+                socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // an optimisation only
+            }
+        }
     }
 
-    /** Bytes read while choosing a protocol, returned again by the next reads. */
-    void unread(byte[] bytes, int length) {
-        if (length > 0) {
-            unread = bytes;
-            unreadPos = 0;
-            unreadLimit = length;
-        }
+    @Override
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
     }
 
     /** Shuts the input down: a blocked read returns, and a 408 can still be written. */
@@ -54,15 +59,6 @@ final class TcpChannel extends ConnectionChannel {
 
     @Override
     protected int readNow(byte[] buf, int off, int len) throws IOException {
-        if (unread != null) {
-            int n = Math.min(len, unreadLimit - unreadPos);
-            System.arraycopy(unread, unreadPos, buf, off, n);
-            unreadPos += n;
-            if (unreadPos == unreadLimit) {
-                unread = null;
-            }
-            return n;
-        }
         return in.read(buf, off, len);
     }
 

@@ -4,11 +4,27 @@ import io.shockwave.runtime.Listener;
 import io.shockwave.runtime.spi.Binding;
 import io.shockwave.runtime.spi.ServerContext;
 import io.shockwave.runtime.spi.TransportProvider;
+import jdk.net.ExtendedSocketOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Socket;
 
-/** Plain TCP listeners; each accepted connection becomes an actor on its own virtual thread. */
+/**
+ * Plain TCP listeners; each accepted connection becomes an actor on a virtual thread.
+ * On Linux the sockets are driven through epoll with {@code java.lang.foreign}, which
+ * lets an idle connection wait without a thread (this needs native access: run with
+ * {@code --enable-native-access=io.shockwave.transport.tcp}, or {@code ALL-UNNAMED} on
+ * the class path). Elsewhere, or with {@code -Dshockwave.tcp.epoll=false}, the JDK's
+ * blocking sockets carry them.
+ */
 public final class TcpTransport implements TransportProvider {
+    /** The system property that turns the epoll transport off. */
+    public static final String EPOLL_PROPERTY = "shockwave.tcp.epoll";
+    private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
+    private static volatile boolean explained;
+
     /** For {@link java.util.ServiceLoader}. */
     public TcpTransport() {
     }
@@ -20,6 +36,35 @@ public final class TcpTransport implements TransportProvider {
 
     @Override
     public Binding bind(Listener listener, ServerContext context) throws IOException {
-        return TcpBinding.open(listener, context);
+        boolean quickAck = supportsQuickAck();
+        if (useEpoll()) {
+            return EpollBinding.open(listener, context, quickAck);
+        }
+        return TcpBinding.open(listener, context, quickAck);
+    }
+
+    /** Whether listeners bound now use epoll. */
+    public static boolean usesEpoll() {
+        return useEpoll();
+    }
+
+    private static boolean useEpoll() {
+        if (!Boolean.parseBoolean(System.getProperty(EPOLL_PROPERTY, "true"))) {
+            return false;
+        }
+        Throwable why = Syscalls.unavailable();
+        if (why != null && !explained) {
+            explained = true;
+            LOG.info("Using the JDK's blocking sockets, not epoll: {}", why.toString());
+        }
+        return why == null;
+    }
+
+    private static boolean supportsQuickAck() {
+        try (Socket probe = new Socket()) {
+            return probe.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

@@ -26,6 +26,10 @@ public final class Http1Connection {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Unread body bytes the server reads and drops to keep a connection alive; past this it closes. */
     private static final long MAX_DISCARD = 256 * 1024;
+    /** What {@link #awaitRequest} found: the connection ends, a request is buffered, or it suspended. */
+    private static final int END = 0;
+    private static final int READY = 1;
+    private static final int SUSPENDED = 2;
     private static final HttpException BODY_TIMEOUT =
             new HttpException(Status.REQUEST_TIMEOUT, "Request body not received in time");
 
@@ -42,6 +46,7 @@ public final class Http1Connection {
     private final Http1Request request;
     private final Http1Response response;
     private final ContentLengthBody fixedBody;
+    private final Runnable resumer = this::resume;
     private ChunkedBody chunkedBody;
     private byte[] oneByte;
     private byte[] scratch;
@@ -71,22 +76,39 @@ public final class Http1Connection {
         this.fixedBody = new ContentLengthBody(this, in);
     }
 
-    /** Serves requests until the client leaves, asks to close, misbehaves or the server stops. */
+    /** Serves requests until the client leaves, asks to close, misbehaves, the server stops or it suspends. */
     public void serve() {
+        run(false);
+    }
+
+    /** Continues a connection that suspended while idle; on a new thread, once bytes arrived. */
+    private void resume() {
+        run(true);
+    }
+
+    private void run(boolean resumed) {
+        int next = END;
         try {
-            while (awaitRequest() && serveNext()) {
-                // next request
+            next = resumed ? readIdle(true) : awaitRequest(true);
+            while (next == READY && serveNext()) {
+                next = awaitRequest(true);
             }
-            out.flush();
+            if (next != SUSPENDED) {
+                out.flush();
+            }
         } catch (IOException e) {
+            next = END;
             LOG.debug("Connection from {} ended: {}", channel.remoteAddress(), e.toString());
         } catch (RuntimeException e) {
+            next = END;
             stats.error();
             LOG.warn("Connection from {} failed", channel.remoteAddress(), e);
         } finally {
-            channel.close();
-            out.release();
-            in.release();
+            if (next != SUSPENDED) {
+                channel.close();
+                out.release();
+                in.release();
+            }
         }
     }
 
@@ -203,46 +225,64 @@ public final class Http1Connection {
 
     /**
      * Waits, idle, for the first bytes of the next request unless some are buffered
-     * already; false when the client closed, stayed idle too long, or the server is
+     * already: {@link #END} when the client closed, stayed idle too long, or the server is
      * stopping. Called from the top of the loop, so a parked connection's stack is shallow.
      */
-    private boolean awaitRequest() throws IOException {
+    private int awaitRequest(boolean maySuspend) throws IOException {
         if (in.available() > 0) {
-            return true;
+            return READY;
         }
         // Start the next read at the front: a head read into the buffer's tail would be
         // split across two reads whenever it crossed the end.
         in.pos = 0;
         in.limit = 0;
         out.flush();
-        // A parked connection holds no I/O buffer: idle keep-alive connections are cheap.
+        // An idle connection holds no I/O buffer: idle keep-alive connections are cheap.
         out.release();
         in.release();
         if (!channel.enterIdle()) {
-            return false;
+            return END;
         }
         timeout(idleTimeoutMillis);
         // Let the other runnable connections answer first: by the time this one reads,
         // its client has usually sent the next request, so the read finds it instead of
-        // failing with EAGAIN, re-registering the socket with the poller and parking.
-        // Under load this takes a keep-alive request from 1.25 reads, 0.25 epoll_ctl
-        // and a park to one read; alone it costs one pass through the scheduler. On a
-        // platform thread (tests, benchmarks) it would be a sched_yield call: skipped.
+        // finding nothing and waiting for the poller. Under load this takes a keep-alive
+        // request from 1.25 reads and a wait to one read; alone it costs one pass through
+        // the scheduler. On a platform thread (tests, benchmarks) it would be a sched_yield
+        // call: skipped.
         if (Thread.currentThread().isVirtual()) {
             Thread.yield();
         }
+        return readIdle(maySuspend);
+    }
+
+    /**
+     * The idle read. Where the transport can suspend, a connection that finds nothing
+     * waits parked without its input buffer, and once it has been idle a while gives its
+     * thread back: it suspends, and a new thread resumes it when bytes arrive.
+     */
+    private int readIdle(boolean maySuspend) throws IOException {
+        boolean suspends = maySuspend && channel.canSuspend();
         int n;
         try {
-            n = in.fill();
+            n = suspends ? in.fillAvailable() : in.fill();
+            while (n == 0) {
+                in.release();
+                if (!channel.awaitReadable()) {
+                    channel.suspend(resumer);
+                    return SUSPENDED;
+                }
+                n = in.fillAvailable();
+            }
         } catch (SocketTimeoutException e) {
-            return false;
+            return END;
         } catch (IOException e) {
             if (!channel.isOpen()) {
-                return false; // closed by a stopping server
+                return END; // closed by a stopping server
             }
             throw e;
         }
-        return n >= 0 && channel.leaveIdle();
+        return n > 0 && channel.leaveIdle() ? READY : END;
     }
 
     /**
@@ -250,7 +290,8 @@ public final class Http1Connection {
      * closed or stayed idle too long between requests.
      */
     private int readHead() throws IOException, BadRequest {
-        if (in.available() == 0 && !awaitRequest()) {
+        // Called alone (tests, benchmarks), it waits on its own thread rather than suspend.
+        if (in.available() == 0 && awaitRequest(false) != READY) {
             return -1;
         }
         int result = parser.parse(in.buf, in.pos, in.limit, request);

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The connection's read buffer: unread bytes lie in {@code buf[pos, limit)}. An idle
- * connection waits for its next request with only a small array of its own; a request
- * that does not fit borrows a pooled one, given back when the connection is idle again.
+ * The connection's read buffer: unread bytes lie in {@code buf[pos, limit)}. Where the
+ * transport can suspend an idle connection, it holds no array while idle and borrows a
+ * pooled one for each busy spell. Elsewhere an idle connection waits in a blocking read
+ * with a small array of its own, and a request that does not fit borrows a pooled one;
+ * either is given back when the connection is idle again.
  */
 final class InputBuffer {
     /**
@@ -18,11 +20,13 @@ final class InputBuffer {
      * browser's is 400 to 800 bytes) and for a load tool's batch of sixteen pipelined GETs.
      */
     static final int IDLE_SIZE = 1024;
+    private static final byte[] NONE = new byte[0];
 
-    byte[] buf;
+    byte[] buf = NONE;
     int pos;
     int limit;
-    private final byte[] small;
+    /** Made on first use, and only where the transport cannot suspend. */
+    private byte[] small;
     private final int maxSize;
     private final ConnectionChannel channel;
     private final ServerStats stats;
@@ -32,9 +36,7 @@ final class InputBuffer {
         this.channel = channel;
         this.stats = stats;
         this.pool = pool;
-        this.small = new byte[Math.min(IDLE_SIZE, maxSize)];
-        this.buf = small;
-        this.maxSize = Math.max(small.length, maxSize);
+        this.maxSize = maxSize;
     }
 
     int available() {
@@ -47,18 +49,17 @@ final class InputBuffer {
      * maximum. Returns the number read, or -1 at end of stream.
      */
     int fill() throws IOException {
-        if (limit == buf.length) {
-            if (buf == small && buf.length < maxSize) {
-                grow(); // a full small array means more is coming: read it in large pieces
-            } else if (pos > 0) {
-                compact();
-            } else if (buf.length < maxSize) {
-                grow();
-            } else {
-                throw new IllegalStateException("read buffer full");
-            }
-        }
-        int n = channel.read(buf, limit, buf.length - limit);
+        makeRoom();
+        return counted(channel.read(buf, limit, buf.length - limit));
+    }
+
+    /** Like {@link #fill}, but without waiting: 0 when nothing has arrived. */
+    int fillAvailable() throws IOException {
+        makeRoom();
+        return counted(channel.readAvailable(buf, limit, buf.length - limit));
+    }
+
+    private int counted(int n) {
         if (n > 0) {
             limit += n;
             stats.bytesIn(n);
@@ -66,9 +67,40 @@ final class InputBuffer {
         return n;
     }
 
+    private void makeRoom() {
+        if (limit < buf.length) {
+            return;
+        }
+        if (buf == NONE) {
+            buf = first();
+        } else if (buf == small && buf.length < maxSize) {
+            grow(); // a full small array means more is coming: read it in large pieces
+        } else if (pos > 0) {
+            compact();
+        } else if (buf.length < maxSize) {
+            grow();
+        } else {
+            throw new IllegalStateException("read buffer full");
+        }
+    }
+
+    private byte[] first() {
+        if (!channel.canSuspend()) {
+            if (small == null) {
+                small = new byte[Math.min(IDLE_SIZE, maxSize)];
+            }
+            return small;
+        }
+        return usePool() ? pool.acquire() : new byte[Math.min(IDLE_SIZE, maxSize)];
+    }
+
+    private boolean usePool() {
+        return pool.bufferSize() <= maxSize;
+    }
+
     private void grow() {
         byte[] larger;
-        if (buf == small && pool.bufferSize() > buf.length && pool.bufferSize() <= maxSize) {
+        if (buf == small && pool.bufferSize() > buf.length && usePool()) {
             larger = pool.acquire();
         } else {
             larger = new byte[Math.min(maxSize, buf.length * 2)];
@@ -82,15 +114,15 @@ final class InputBuffer {
 
     private void replace(byte[] next) {
         if (buf != small) {
-            pool.release(buf);
+            pool.release(buf); // ignores arrays of other sizes
         }
         buf = next;
     }
 
-    /** Goes back to the connection's own small array; only when nothing is buffered. */
+    /** Gives a borrowed array back, keeping only the small one if any; only when nothing is buffered. */
     void release() {
-        if (buf != small && pos == limit) {
-            replace(small);
+        if (pos == limit && buf != NONE && buf != small) {
+            replace(small == null ? NONE : small);
             pos = 0;
             limit = 0;
         }

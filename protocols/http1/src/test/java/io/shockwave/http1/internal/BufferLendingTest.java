@@ -34,11 +34,29 @@ class BufferLendingTest {
     void smallRequestsAreReadIntoTheConnectionsOwnArray() throws IOException {
         channel.feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         InputBuffer in = new InputBuffer(channel, new ServerStats(), pool, 32 * 1024);
-        byte[] own = in.buf;
         in.fill();
-        assertSame(own, in.buf);
+        byte[] own = in.buf;
         assertEquals(InputBuffer.IDLE_SIZE, own.length);
         assertEquals(0, pool.available());
+        in.pos = in.limit;
+        in.release();
+        assertSame(own, in.buf, "kept: this transport waits for the next request in a blocking read");
+    }
+
+    @Test
+    void onATransportThatSuspendsAnIdleConnectionHoldsNoArray() throws IOException {
+        MemoryChannel suspending = new MemoryChannel(new StubContext((req, res) -> res.send())).suspending();
+        suspending.feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        pool.release(new byte[4096]);
+        InputBuffer in = new InputBuffer(suspending, new ServerStats(), pool, 32 * 1024);
+        assertEquals(0, in.buf.length);
+        in.fillAvailable();
+        assertEquals(4096, in.buf.length, "a busy spell borrows a pooled array");
+        assertEquals(0, pool.available());
+        in.pos = in.limit;
+        in.release();
+        assertEquals(0, in.buf.length);
+        assertEquals(1, pool.available());
     }
 
     @Test
@@ -48,6 +66,7 @@ class BufferLendingTest {
         channel.feed(big);
         pool.release(new byte[4096]);
         InputBuffer in = new InputBuffer(channel, new ServerStats(), pool, 32 * 1024);
+        in.fill();
         byte[] own = in.buf;
         while (in.limit < big.length) {
             in.fill();

@@ -15,9 +15,13 @@ import java.util.Deque;
 /**
  * A connection in memory: each read returns bytes from one queued segment, so a test
  * decides where the client's bytes are split; then end of stream. Writes are kept.
+ * A {@linkplain #suspending() suspending} one also models a client that pauses: a read
+ * that does not wait finds nothing at a {@link #pause()}.
  */
 final class MemoryChannel extends ConnectionChannel {
+    private static final byte[] PAUSE = new byte[0];
     private final Deque<byte[]> segments = new ArrayDeque<>();
+    private boolean suspends;
     private int segmentPos;
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private int writes;
@@ -26,6 +30,43 @@ final class MemoryChannel extends ConnectionChannel {
 
     MemoryChannel(ServerContext context) {
         super(context);
+    }
+
+    /** Makes this channel one that can suspend an idle connection. */
+    MemoryChannel suspending() {
+        suspends = true;
+        return this;
+    }
+
+    /** The client sends nothing for a while: a read that does not wait finds nothing here once. */
+    MemoryChannel pause() {
+        segments.add(PAUSE);
+        return this;
+    }
+
+    /** What the engine left to run when it suspended, or null if it did not. */
+    Runnable suspension() {
+        return takeSuspension();
+    }
+
+    @Override
+    public boolean canSuspend() {
+        return suspends;
+    }
+
+    /** A client that paused has been idle long enough: the connection suspends. */
+    @Override
+    protected boolean awaitReadableNow() {
+        return false;
+    }
+
+    @Override
+    protected int readAvailableNow(byte[] buf, int off, int len) throws IOException {
+        if (segments.peek() == PAUSE) {
+            segments.poll();
+            return 0;
+        }
+        return readNow(buf, off, len);
     }
 
     /** Queues bytes the client sends; each call is one segment, returned by separate reads. */
@@ -52,6 +93,9 @@ final class MemoryChannel extends ConnectionChannel {
             throw new SocketException("closed");
         }
         reads++;
+        while (segments.peek() == PAUSE) {
+            segments.poll(); // a blocking read waits the pause out
+        }
         byte[] s = segments.peek();
         if (s == null) {
             return -1;

@@ -1,0 +1,100 @@
+package io.shockwave.http1.internal;
+
+import io.shockwave.runtime.Handler;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.shockwave.http1.internal.Exchanges.head;
+import static io.shockwave.http1.internal.Exchanges.responses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * On a transport that can suspend, an idle connection gives its thread back: serve()
+ * returns with a resume left on the channel, and the resume carries on where it stopped.
+ */
+class SuspensionTest {
+    private static final Handler ECHO = (req, res) -> res.send(req.method() + " " + req.path());
+    private static final String GET_A = head("GET /a HTTP/1.1", "Host: x");
+    private static final String GET_B = head("GET /b HTTP/1.1", "Host: x");
+
+    private static List<String> bodies(MemoryChannel channel) {
+        List<String> out = new ArrayList<>();
+        for (ResponseReader.Parsed p : responses(channel).all()) {
+            out.add(p.status() + " " + p.bodyText());
+        }
+        return out;
+    }
+
+    @Test
+    void anIdleConnectionSuspendsAfterItsResponseLeftAndResumesForTheNextRequest() {
+        MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
+        ch.feed(GET_A).pause().feed(GET_B);
+        new Http1Connection(ch, ch.context()).serve();
+
+        Runnable resume = ch.suspension();
+        assertNotNull(resume, "suspended instead of waiting for the next request");
+        assertEquals(List.of("200 GET /a"), bodies(ch), "the response left before suspending");
+        assertFalse(ch.transportClosed());
+        assertTrue(ch.isOpen());
+
+        resume.run();
+        assertNull(ch.suspension(), "ended: the client closed after the second request");
+        assertEquals(List.of("200 GET /a", "200 GET /b"), bodies(ch));
+        assertTrue(ch.transportClosed());
+    }
+
+    @Test
+    void aConnectionSuspendsBeforeItsFirstRequest() {
+        MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
+        ch.pause().feed(GET_A);
+        new Http1Connection(ch, ch.context()).serve();
+        Runnable resume = ch.suspension();
+        assertNotNull(resume);
+        assertEquals(0, ch.output().length);
+        resume.run();
+        assertEquals(List.of("200 GET /a"), bodies(ch));
+    }
+
+    @Test
+    void pipelinedRequestsAreServedWithoutSuspendingBetweenThem() {
+        MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
+        ch.feed(GET_A + GET_B);
+        new Http1Connection(ch, ch.context()).serve();
+        assertNull(ch.suspension());
+        assertEquals(List.of("200 GET /a", "200 GET /b"), bodies(ch));
+        assertEquals(1, ch.writeCalls());
+    }
+
+    @Test
+    void aSuspendedConnectionWhoseIdleTimeoutPassedClosesWithoutAResponse() {
+        MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
+        ch.feed(GET_A).pause().feed(GET_B);
+        new Http1Connection(ch, ch.context()).serve();
+        Runnable resume = ch.suspension();
+        assertNotNull(resume);
+        ch.expireRead(); // what the watchdog does once the idle timeout passed
+        resume.run();
+        assertNull(ch.suspension());
+        assertEquals(List.of("200 GET /a"), bodies(ch), "an idle keep-alive connection just closes: no 408");
+        assertTrue(ch.transportClosed());
+    }
+
+    @Test
+    void aSuspendedConnectionClosedByAStoppingServerEndsWhenResumed() {
+        MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
+        ch.feed(GET_A).pause().feed(GET_B);
+        new Http1Connection(ch, ch.context()).serve();
+        Runnable resume = ch.suspension();
+        ch.closeIfIdle();
+        assertFalse(ch.isOpen());
+        resume.run();
+        assertNull(ch.suspension());
+        assertEquals(List.of("200 GET /a"), bodies(ch), "the request sent after the close is not served");
+    }
+}
