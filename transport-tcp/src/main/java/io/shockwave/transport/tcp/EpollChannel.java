@@ -3,6 +3,7 @@ package io.shockwave.transport.tcp;
 import io.shockwave.runtime.spi.ServerContext;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -157,6 +158,11 @@ final class EpollChannel extends SocketConnection {
             }
             armedBefore = true;
             while (waiter == self && !interrupted(events, idle)) {
+                if (self.isInterrupted()) {
+                    // park would return at once, forever: give up the way the JDK's sockets do
+                    waiter = null;
+                    throw new InterruptedIOException("interrupted while waiting on the socket");
+                }
                 LockSupport.park(this);
             }
         }

@@ -39,7 +39,6 @@ final class Syscalls {
     static final int EPOLL_CTL_MOD = 3;
     static final int EPOLLIN = 0x1;
     static final int EPOLLOUT = 0x4;
-    static final int EPOLLRDHUP = 0x2000;
     static final int EPOLLONESHOT = 1 << 30;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
@@ -261,10 +260,10 @@ final class Syscalls {
         }
     }
 
-    /** Blocks until events come: their number, or -1 with errno. */
-    static int epollWait(MemorySegment errno, int epfd, MemorySegment events, int max) {
+    /** Waits up to {@code timeoutMillis} (-1: for ever, 0: not at all) for events: their number, or -1 with errno. */
+    static int epollWait(MemorySegment errno, int epfd, MemorySegment events, int max, int timeoutMillis) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(errno, epfd, events, max, -1);
+            return (int) EPOLL_WAIT.invokeExact(errno, epfd, events, max, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }
