@@ -160,14 +160,7 @@ final class EpollBinding implements Binding {
         for (int fd : sockets) {
             Syscalls.shutdown(fd, Syscalls.SHUT_RDWR);
         }
-        for (Thread t : acceptors) {
-            try {
-                t.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        TcpBinding.joinAll(acceptors);
         for (int fd : sockets) {
             Syscalls.close(fd);
         }

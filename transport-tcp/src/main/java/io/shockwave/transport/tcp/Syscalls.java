@@ -42,8 +42,6 @@ final class Syscalls {
     static final int EPOLLONESHOT = 1 << 30;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
-    static final int EMFILE = 24;
-    static final int ENFILE = 23;
     static final int ECONNABORTED = 103;
     /** {@code struct epoll_event} is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
     static final int EPOLL_EVENT_SIZE;

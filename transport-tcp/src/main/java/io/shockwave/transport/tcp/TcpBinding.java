@@ -124,6 +124,11 @@ final class TcpBinding implements Binding {
                 LOG.debug("Closing {} failed", s, e);
             }
         }
+        joinAll(acceptors);
+    }
+
+    /** Waits a moment for each acceptor to notice its socket closed. */
+    static void joinAll(List<Thread> acceptors) {
         for (Thread t : acceptors) {
             try {
                 t.join(1000);

@@ -16,8 +16,9 @@ import java.util.Arrays;
  */
 final class InputBuffer {
     /**
-     * Held by every idle connection, so small, yet enough for most request heads (a
-     * browser's is 400 to 800 bytes) and for a load tool's batch of sixteen pipelined GETs.
+     * Held by every idle connection where the transport cannot suspend, so small, yet
+     * enough for most request heads (a browser's is 400 to 800 bytes) and for a load
+     * tool's batch of sixteen pipelined GETs.
      */
     static final int IDLE_SIZE = 1024;
     private static final byte[] NONE = new byte[0];

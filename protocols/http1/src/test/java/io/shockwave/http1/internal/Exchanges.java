@@ -4,6 +4,8 @@ import io.shockwave.runtime.Handler;
 import io.shockwave.runtime.Limits;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs a connection over a {@link MemoryChannel} until the client's bytes run out. */
 final class Exchanges {
@@ -43,6 +45,15 @@ final class Exchanges {
     static MemoryChannel serve(StubContext context, MemoryChannel channel) {
         new Http1Connection(channel, context).serve();
         return channel;
+    }
+
+    /** Each response the server wrote, as its status and body text. */
+    static List<String> bodies(MemoryChannel channel) {
+        List<String> out = new ArrayList<>();
+        for (ResponseReader.Parsed p : responses(channel).all()) {
+            out.add(p.status() + " " + p.bodyText());
+        }
+        return out;
     }
 
     static ResponseReader responses(MemoryChannel channel) {

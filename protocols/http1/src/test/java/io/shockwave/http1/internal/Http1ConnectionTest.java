@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.shockwave.http1.internal.Exchanges.bytes;
+import static io.shockwave.http1.internal.Exchanges.bodies;
 import static io.shockwave.http1.internal.Exchanges.head;
 import static io.shockwave.http1.internal.Exchanges.responses;
 import static io.shockwave.http1.internal.Exchanges.serve;
@@ -34,14 +35,6 @@ class Http1ConnectionTest {
     private static final String GET_A = head("GET /a HTTP/1.1", "Host: x");
     private static final String GET_B = head("GET /b HTTP/1.1", "Host: x");
     private static final String GET_C = head("GET /c HTTP/1.1", "Host: x");
-
-    private static List<String> bodies(MemoryChannel channel) {
-        List<String> out = new ArrayList<>();
-        for (ResponseReader.Parsed p : responses(channel).all()) {
-            out.add(p.status() + " " + p.bodyText());
-        }
-        return out;
-    }
 
     @Test
     void servesRequestsOnAKeptAliveConnectionInTurn() {

@@ -3,11 +3,10 @@ package io.shockwave.http1.internal;
 import io.shockwave.runtime.Handler;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
+import static io.shockwave.http1.internal.Exchanges.bodies;
 import static io.shockwave.http1.internal.Exchanges.head;
-import static io.shockwave.http1.internal.Exchanges.responses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,14 +21,6 @@ class SuspensionTest {
     private static final Handler ECHO = (req, res) -> res.send(req.method() + " " + req.path());
     private static final String GET_A = head("GET /a HTTP/1.1", "Host: x");
     private static final String GET_B = head("GET /b HTTP/1.1", "Host: x");
-
-    private static List<String> bodies(MemoryChannel channel) {
-        List<String> out = new ArrayList<>();
-        for (ResponseReader.Parsed p : responses(channel).all()) {
-            out.add(p.status() + " " + p.bodyText());
-        }
-        return out;
-    }
 
     @Test
     void anIdleConnectionSuspendsAfterItsResponseLeftAndResumesForTheNextRequest() {
