@@ -1,7 +1,6 @@
-/** Listening TCP sockets for Shockwave: one virtual thread per accepted connection. */
+/** Listening TCP sockets for Shockwave: epoll through java.lang.foreign on Linux, a virtual thread per busy connection. */
 module io.shockwave.transport.tcp {
     requires transitive io.shockwave.runtime;
-    requires jdk.net;
 
     exports io.shockwave.transport.tcp;
 

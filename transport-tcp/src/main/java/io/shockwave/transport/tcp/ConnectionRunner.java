@@ -26,18 +26,16 @@ final class ConnectionRunner {
     private static final ThreadFactory THREADS = Thread.ofVirtual().name("shockwave-connection").factory();
 
     private final ServerContext context;
-    private final boolean quickAck;
     /** The most bytes any protocol needs to recognise a connection; 0 when one claims any. */
     private final int identifyBytes;
 
-    ConnectionRunner(ServerContext context, boolean quickAck) {
+    ConnectionRunner(ServerContext context) {
         int needed = 0;
         for (ProtocolProvider p : context.protocols()) {
             needed = Math.max(needed, p.bytesToIdentify());
         }
         this.identifyBytes = needed;
         this.context = context;
-        this.quickAck = quickAck;
     }
 
     /** On the acceptor: tracks the connection and starts its first thread. */
@@ -78,7 +76,7 @@ final class ConnectionRunner {
                 refuse(channel);
                 return;
             }
-            channel.configure(quickAck);
+            channel.configure();
             ProtocolProvider protocol = select(channel);
             if (protocol != null) {
                 protocol.serve(channel, context);

@@ -40,8 +40,8 @@ final class EpollBinding implements Binding {
         this.poller = poller;
     }
 
-    static EpollBinding open(Listener listener, ServerContext context, boolean quickAck) throws IOException {
-        EpollBinding binding = new EpollBinding(context, new ConnectionRunner(context, quickAck), EpollPoller.shared());
+    static EpollBinding open(Listener listener, ServerContext context) throws IOException {
+        EpollBinding binding = new EpollBinding(context, new ConnectionRunner(context), EpollPoller.shared());
         try {
             InetSocketAddress address = listener.host() == null ? null
                     : new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());

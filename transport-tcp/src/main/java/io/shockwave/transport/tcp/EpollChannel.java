@@ -61,12 +61,9 @@ final class EpollChannel extends SocketConnection {
     }
 
     @Override
-    void configure(boolean quickAck) throws IOException {
+    void configure() throws IOException {
         if (Syscalls.setIntOption(errno, fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_NODELAY, 1) < 0) {
             throw Syscalls.failure("setsockopt(TCP_NODELAY)", Syscalls.errno(errno));
-        }
-        if (quickAck) {
-            Syscalls.setIntOption(errno, fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_QUICKACK, 1); // an optimisation only
         }
     }
 

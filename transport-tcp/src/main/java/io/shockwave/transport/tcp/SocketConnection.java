@@ -11,8 +11,13 @@ abstract class SocketConnection extends ConnectionChannel {
         super(context);
     }
 
-    /** Sets the per-connection socket options (TCP_NODELAY, TCP_QUICKACK); on the connection's thread. */
-    abstract void configure(boolean quickAck) throws IOException;
+    /**
+     * Sets the per-connection socket options, on the connection's thread: TCP_NODELAY.
+     * Not TCP_QUICKACK: an ACK of its own for every request, instead of one riding on the
+     * response, cost a quarter of the keep-alive requests per CPU-second (measured 93k
+     * with it against 116k without, medians of six alternating runs).
+     */
+    abstract void configure() throws IOException;
 
     /** Sends a FIN after what was written, leaving the input open. */
     abstract void shutdownOutput() throws IOException;

@@ -36,11 +36,11 @@ final class TcpBinding implements Binding {
         this.runner = runner;
     }
 
-    static TcpBinding open(Listener listener, ServerContext context, boolean quickAck) throws IOException {
+    static TcpBinding open(Listener listener, ServerContext context) throws IOException {
         InetSocketAddress address = listener.host() == null
                 ? new InetSocketAddress(listener.port())
                 : new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
-        TcpBinding binding = new TcpBinding(context, new ConnectionRunner(context, quickAck));
+        TcpBinding binding = new TcpBinding(context, new ConnectionRunner(context));
         try {
             for (int i = 0; i < listener.acceptors(); i++) {
                 ServerSocket socket = new ServerSocket();

@@ -1,7 +1,6 @@
 package io.shockwave.transport.tcp;
 
 import io.shockwave.runtime.spi.ServerContext;
-import jdk.net.ExtendedSocketOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,15 +30,8 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
-    void configure(boolean quickAck) throws IOException {
+    void configure() throws IOException {
         socket.setTcpNoDelay(true);
-        if (quickAck) {
-            try {
-                socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
-            } catch (IOException | UnsupportedOperationException ignored) {
-                // an optimisation only
-            }
-        }
     }
 
     @Override

@@ -4,12 +4,10 @@ import io.shockwave.runtime.Listener;
 import io.shockwave.runtime.spi.Binding;
 import io.shockwave.runtime.spi.ServerContext;
 import io.shockwave.runtime.spi.TransportProvider;
-import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.Socket;
 
 /**
  * Plain TCP listeners; each accepted connection becomes an actor on a virtual thread.
@@ -36,11 +34,10 @@ public final class TcpTransport implements TransportProvider {
 
     @Override
     public Binding bind(Listener listener, ServerContext context) throws IOException {
-        boolean quickAck = supportsQuickAck();
         if (useEpoll()) {
-            return EpollBinding.open(listener, context, quickAck);
+            return EpollBinding.open(listener, context);
         }
-        return TcpBinding.open(listener, context, quickAck);
+        return TcpBinding.open(listener, context);
     }
 
     /** Whether listeners bound now use epoll. */
@@ -58,13 +55,5 @@ public final class TcpTransport implements TransportProvider {
             LOG.info("Using the JDK's blocking sockets, not epoll: {}", why.toString());
         }
         return why == null;
-    }
-
-    private static boolean supportsQuickAck() {
-        try (Socket probe = new Socket()) {
-            return probe.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 }
