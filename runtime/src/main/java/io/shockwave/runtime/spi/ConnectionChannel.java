@@ -230,6 +230,11 @@ public abstract class ConnectionChannel implements AutoCloseable {
         interruptRead();
     }
 
+    /** Whether the read timeout has passed: every read from now on throws {@link SocketTimeoutException}. */
+    protected final boolean isReadExpired() {
+        return readExpired;
+    }
+
     /** The timeout of the following reads, in milliseconds; 0 for none. */
     public final void readTimeout(int millis) {
         readTimeoutNanos = millis * 1_000_000L;

@@ -128,7 +128,7 @@ final class EpollBinding implements Binding {
                     }
                     if (e != Syscalls.EINTR && e != Syscalls.ECONNABORTED && e != Syscalls.EAGAIN) {
                         LOG.warn("Accept failed on {}: {}", address, Syscalls.failure("accept4", e).getMessage());
-                        pause(); // e.g. out of file descriptors (EMFILE): do not spin
+                        TcpBinding.pause(); // e.g. out of file descriptors (EMFILE): do not spin
                     }
                     continue;
                 }
@@ -137,14 +137,6 @@ final class EpollBinding implements Binding {
                 MemorySegment.copy(peer, ValueLayout.JAVA_BYTE, 0, sockaddr, 0, Math.min(n, sockaddr.length));
                 runner.start(new EpollChannel(fd, sockaddr, poller, runner, context));
             }
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

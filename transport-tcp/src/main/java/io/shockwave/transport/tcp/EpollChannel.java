@@ -45,9 +45,7 @@ final class EpollChannel extends SocketConnection {
     private volatile Thread waiter;
     /** What runs once a suspended connection wakes; null while it has a thread. */
     private volatile Runnable suspended;
-    private volatile boolean readInterrupted;
     private volatile boolean idleEnded;
-    private volatile boolean closing;
     private boolean armedBefore;
     private boolean released; // guarded by this
 
@@ -100,7 +98,7 @@ final class EpollChannel extends SocketConnection {
                 return n;
             }
             await(Syscalls.EPOLLIN, false);
-            if (readInterrupted) {
+            if (isReadExpired()) {
                 throw new SocketTimeoutException("read timed out");
             }
         }
@@ -118,7 +116,7 @@ final class EpollChannel extends SocketConnection {
             int e = Syscalls.errno(errno);
             if (e == Syscalls.EAGAIN) {
                 await(Syscalls.EPOLLOUT, false);
-                if (closing) {
+                if (!isOpen()) {
                     throw new SocketException("Socket closed");
                 }
             } else if (e != Syscalls.EINTR) {
@@ -132,7 +130,7 @@ final class EpollChannel extends SocketConnection {
         await(Syscalls.EPOLLIN, true);
         boolean ended = idleEnded;
         idleEnded = false;
-        return !ended || closing || readInterrupted;
+        return !ended || !isOpen() || isReadExpired();
     }
 
     @Override
@@ -167,14 +165,14 @@ final class EpollChannel extends SocketConnection {
     }
 
     private boolean interrupted(int events, boolean idle) {
-        return closing || (events == Syscalls.EPOLLIN && readInterrupted) || (idle && idleEnded);
+        return !isOpen() || (events == Syscalls.EPOLLIN && isReadExpired()) || (idle && idleEnded);
     }
 
     @Override
     void suspendUntilReadable(Runnable resume) {
         context().stats().connectionSuspended(1);
         suspended = resume;
-        if (closing || readInterrupted || !poller.arm(this, Syscalls.EPOLLIN, !armedBefore, errno)) {
+        if (!isOpen() || isReadExpired() || !poller.arm(this, Syscalls.EPOLLIN, !armedBefore, errno)) {
             wakeSuspended(); // the resumed engine finds out what happened
             return;
         }
@@ -218,8 +216,7 @@ final class EpollChannel extends SocketConnection {
     /** The read deadline passed: a parked read throws, a suspended connection wakes to find out. */
     @Override
     protected void interruptRead() {
-        readInterrupted = true;
-        wake();
+        wake(); // the expiry is already recorded: a parked read throws once it looks
     }
 
     @Override
@@ -234,7 +231,7 @@ final class EpollChannel extends SocketConnection {
     /** Any thread: the client sees the connection end, and its thread, if parked, wakes up. */
     @Override
     protected void closeTransport() {
-        closing = true;
+        // The connection is already marked closed (close, closeIfIdle): a waiter sees it once woken.
         synchronized (this) {
             if (!released) {
                 Syscalls.shutdown(fd, Syscalls.SHUT_RDWR);

@@ -92,7 +92,8 @@ final class TcpBinding implements Binding {
         }
     }
 
-    private static void pause() {
+    /** After a failed accept, e.g. out of file descriptors: do not spin. */
+    static void pause() {
         try {
             Thread.sleep(10); // e.g. out of file descriptors: do not spin
         } catch (InterruptedException e) {

@@ -238,8 +238,12 @@ public final class Http1Connection {
         in.limit = 0;
         out.flush();
         // An idle connection holds no I/O buffer: idle keep-alive connections are cheap.
+        // Where the transport can suspend, the input array is kept until the read finds
+        // nothing (see readIdle), so a request already waiting costs no trip to the pool.
         out.release();
-        in.release();
+        if (!channel.canSuspend()) {
+            in.release();
+        }
         if (!channel.enterIdle()) {
             return END;
         }
