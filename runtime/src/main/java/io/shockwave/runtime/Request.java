@@ -50,8 +50,9 @@ public interface Request {
     long contentLength();
 
     /**
-     * The body. Reading past the server's body limit throws an {@link HttpException}
-     * with 413. Whatever the handler leaves unread is discarded.
+     * The body. A read that fails (malformed framing, past the body limit, too slow, the
+     * connection lost) throws a {@link RequestBodyException} carrying the status the client
+     * gets, and so does every read after it. Whatever the handler leaves unread is discarded.
      */
     InputStream body();
 

@@ -127,10 +127,41 @@ class BadRequestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"HTTP/2.0", "HTTP/1.2", "HTTP/3.0", "HTTP/0.9"})
+    @ValueSource(strings = {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9"})
     void rejectsUnsupportedVersionWith505(String version) throws IOException {
-        // RFC 9110 §15.6.6: 505 for a major (or minor) version the server does not support.
+        // RFC 9110 §15.6.6: 505 for a major version the server does not support.
         assertRejected("GET /hello " + version + "\r\n" + HOST + "\r\n", 505);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.2", "HTTP/1.9"})
+    void servesALaterMinorVersionAsHttp11(String version) throws IOException {
+        // RFC 9110 §2.5: answered in the highest version of the same major the server speaks.
+        try (RawClient c = RawClient.connect(server.port())) {
+            c.send("GET /hello " + version + "\r\n" + HOST + "\r\n");
+            RawResponse res = c.read();
+            assertEquals("HTTP/1.1 200 OK", res.statusLine());
+            assertEquals("hello", res.text());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a b@c", "user@localhost", "localhost:80:80", "local host", "[::1", "localhost/x"})
+    void rejectsAnInvalidHostWith400(String host) throws IOException {
+        // RFC 9112 §3.2: a Host that is not a valid uri-host [ ":" port ] is 400.
+        RawResponse res = assertRejected("GET /hello HTTP/1.1\r\nHost: " + host + "\r\n\r\n", 400);
+        assertEquals("Invalid Host header", res.text());
+    }
+
+    @Test
+    void leadingZerosOfAChunkSizeAreNotCountedAsDigits() throws IOException {
+        try (RawClient c = RawClient.connect(server.port())) {
+            c.send("POST /echo HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+                    + "0000000000000000005\r\nhello\r\n0000000000000000000\r\n\r\n");
+            RawResponse res = c.read();
+            assertEquals(200, res.status());
+            assertEquals("hello", res.text());
+        }
     }
 
     @Test

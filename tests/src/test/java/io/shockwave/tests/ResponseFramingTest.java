@@ -61,6 +61,11 @@ class ResponseFramingTest {
                         .get("/short", (req, res) -> {
                             res.contentLength(10);
                             res.output().write("12345".getBytes(StandardCharsets.US_ASCII));
+                            res.output().flush();
+                        })
+                        .get("/short-unsent", (req, res) -> {
+                            res.contentLength(10);
+                            res.output().write("12345".getBytes(StandardCharsets.US_ASCII));
                         })
                         .get("/fails-mid-stream", (req, res) -> {
                             OutputStream out = res.output();
@@ -159,6 +164,17 @@ class ResponseFramingTest {
         try (RawClient c = RawClient.connect(server.port())) {
             c.send(get("/hello"));
             assertEquals("hello", c.read().text());
+        }
+    }
+
+    @Test
+    void answers500WhenAHandlerWritesLessThanItDeclaredAndNoneOfItWasSent() throws Exception {
+        try (RawClient c = RawClient.connect(server.port())) {
+            c.send(get("/short-unsent"));
+            RawResponse res = c.read();
+            assertEquals(500, res.status());
+            c.send(get("/hello"));
+            assertEquals("hello", c.read().text(), "a well-framed 500 keeps the connection");
         }
     }
 

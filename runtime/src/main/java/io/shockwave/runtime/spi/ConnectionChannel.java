@@ -308,6 +308,21 @@ public abstract class ConnectionChannel implements AutoCloseable {
         closeTransport();
     }
 
+    /**
+     * Closes the connection with a reset (RST) instead of a FIN, for a response that must
+     * not look complete: a FIN would end a close-delimited body as if it were whole. On the
+     * connection's thread.
+     */
+    public final void abort() {
+        state = CLOSED;
+        abortTransport();
+    }
+
+    /** Closes the underlying connection so that the peer sees a reset; by default just closes it. */
+    protected void abortTransport() {
+        closeTransport();
+    }
+
     /** Whether a write has been blocked past its deadline at {@code now} ({@link System#nanoTime()}). */
     public final boolean writeStalled(long now) {
         long deadline = writeDeadline;

@@ -240,6 +240,20 @@ final class EpollChannel extends SocketConnection {
         wake();
     }
 
+    /** On the connection's thread: SO_LINGER 0 and close, which sends a reset and no FIN. */
+    @Override
+    protected void abortTransport() {
+        poller.remove(this);
+        synchronized (this) {
+            if (!released) {
+                released = true;
+                Syscalls.setLinger(errno, fd, 0);
+                Syscalls.close(fd);
+            }
+        }
+        wake();
+    }
+
     @Override
     void release() {
         poller.remove(this);

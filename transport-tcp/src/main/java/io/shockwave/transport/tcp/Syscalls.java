@@ -26,6 +26,7 @@ final class Syscalls {
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_REUSEPORT = 15;
+    static final int SO_LINGER = 13;
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
     static final int IPPROTO_IPV6 = 41;
@@ -161,6 +162,16 @@ final class Syscalls {
         try {
             MemorySegment v = MemorySegment.ofArray(new int[] {value});
             return (int) SETSOCKOPT.invokeExact(errno, fd, level, option, v, 4);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** SO_LINGER on with {@code seconds}: 0 makes close send a reset. -1 with errno on failure. */
+    static int setLinger(MemorySegment errno, int fd, int seconds) {
+        try {
+            MemorySegment v = MemorySegment.ofArray(new int[] {1, seconds}); // struct linger { l_onoff; l_linger }
+            return (int) SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_LINGER, v, 8);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -60,6 +60,16 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
+    protected void abortTransport() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closed meanwhile: nothing to reset
+        }
+        closeTransport();
+    }
+
+    @Override
     protected void closeTransport() {
         try {
             socket.close();

@@ -37,6 +37,7 @@ public final class BadRequest extends Exception {
             new BadRequest(Status.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
     static final BadRequest MISSING_HOST = new BadRequest(Status.BAD_REQUEST, "Missing Host header");
     static final BadRequest DUPLICATE_HOST = new BadRequest(Status.BAD_REQUEST, "More than one Host header");
+    static final BadRequest BAD_HOST = new BadRequest(Status.BAD_REQUEST, "Invalid Host header");
     static final BadRequest EXPECTATION_FAILED = new BadRequest(Status.EXPECTATION_FAILED, "Unsupported expectation");
     static final BadRequest BODY_TOO_LARGE = new BadRequest(Status.CONTENT_TOO_LARGE, "Request body too large");
     static final BadRequest HEAD_TIMEOUT = new BadRequest(Status.REQUEST_TIMEOUT, "Request head not received in time");

@@ -1,11 +1,10 @@
 package io.shockwave.http1.internal;
 
 import io.shockwave.runtime.Headers;
-import io.shockwave.runtime.HttpException;
+import io.shockwave.runtime.RequestBodyException;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.spi.Ascii;
 
-import java.io.EOFException;
 import java.io.IOException;
 
 /**
@@ -20,10 +19,15 @@ final class ChunkedBody extends RequestBody {
     private static final int DONE = 4;
     static final int MAX_SIZE_LINE = 1024;
 
-    private static final HttpException MALFORMED = new HttpException(Status.BAD_REQUEST, "Malformed chunked encoding");
-    private static final HttpException TOO_LARGE = new HttpException(Status.CONTENT_TOO_LARGE, "Request body too large");
-    private static final HttpException TRAILERS_TOO_LARGE =
-            new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "Trailer section too large");
+    /** Significant hex digits of a chunk size: 15 make 60 bits, more than any body limit. */
+    private static final int MAX_SIZE_DIGITS = 15;
+
+    private static final RequestBodyException MALFORMED =
+            new RequestBodyException(Status.BAD_REQUEST, "Malformed chunked encoding");
+    private static final RequestBodyException TOO_LARGE =
+            new RequestBodyException(Status.CONTENT_TOO_LARGE, "Request body too large");
+    private static final RequestBodyException TRAILERS_TOO_LARGE =
+            new RequestBodyException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "Trailer section too large");
 
     private final long maxBody;
     private final int maxTrailerBytes;
@@ -45,12 +49,12 @@ final class ChunkedBody extends RequestBody {
         this.chunkRemaining = 0;
         this.total = 0;
         this.trailerBytes = 0;
+        clearFailure();
         return this;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+    int readBody(byte[] b, int off, int len) throws IOException {
         while (true) {
             switch (state) {
                 case SIZE -> readSizeLine();
@@ -59,9 +63,6 @@ final class ChunkedBody extends RequestBody {
                         return 0;
                     }
                     int n = readBuffered(b, off, (int) Math.min(len, chunkRemaining));
-                    if (n < 0) {
-                        throw truncated();
-                    }
                     chunkRemaining -= n;
                     if (chunkRemaining == 0) {
                         state = DATA_END;
@@ -71,7 +72,7 @@ final class ChunkedBody extends RequestBody {
                 case DATA_END -> {
                     int eol = lineEnd(2);
                     if (eol != in.pos) {
-                        throw fail(MALFORMED);
+                        throw MALFORMED;
                     }
                     in.pos += 2;
                     state = SIZE;
@@ -84,26 +85,30 @@ final class ChunkedBody extends RequestBody {
         }
     }
 
-    /** chunk-size [ chunk-ext ] CRLF; a size of 0 starts the trailer section. */
+    /**
+     * chunk-size [ chunk-ext ] CRLF; a size of 0 starts the trailer section. Leading zeros
+     * are not significant: {@code 0000000000000000005} is 5. A size too large to represent
+     * is over any body limit, so 413 like one that merely exceeds it.
+     */
     private void readSizeLine() throws IOException {
         int eol = lineEnd(MAX_SIZE_LINE);
         byte[] buf = in.buf;
         int p = in.pos;
         long size = 0;
-        int digits = 0;
+        int significant = 0;
         while (p < eol) {
             int d = Ascii.hexValue(buf[p]);
             if (d < 0) {
                 break;
             }
-            if (++digits > 15) {
-                throw fail(TOO_LARGE);
+            if ((size != 0 || d != 0) && ++significant > MAX_SIZE_DIGITS) {
+                throw TOO_LARGE;
             }
             size = size << 4 | d;
             p++;
         }
-        if (digits == 0) {
-            throw fail(MALFORMED);
+        if (p == in.pos) {
+            throw MALFORMED;
         }
         // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): checked for stray bytes only
         if (p < eol) {
@@ -112,12 +117,12 @@ final class ChunkedBody extends RequestBody {
                 q++;
             }
             if (q == eol || buf[q] != ';') {
-                throw fail(MALFORMED);
+                throw MALFORMED;
             }
             for (; q < eol; q++) {
                 int c = buf[q] & 0xFF;
                 if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                    throw fail(MALFORMED);
+                    throw MALFORMED;
                 }
             }
         }
@@ -128,7 +133,7 @@ final class ChunkedBody extends RequestBody {
         }
         total += size;
         if (total > maxBody) {
-            throw fail(TOO_LARGE);
+            throw TOO_LARGE;
         }
         chunkRemaining = size;
         state = DATA;
@@ -141,7 +146,7 @@ final class ChunkedBody extends RequestBody {
         int start = in.pos;
         trailerBytes += eol - start + 2;
         if (trailerBytes > maxTrailerBytes) {
-            throw fail(TRAILERS_TOO_LARGE);
+            throw TRAILERS_TOO_LARGE;
         }
         in.pos = eol + 2;
         if (eol == start) {
@@ -153,7 +158,7 @@ final class ChunkedBody extends RequestBody {
             p++;
         }
         if (p == start || p == eol || buf[p] != ':') {
-            throw fail(MALFORMED);
+            throw MALFORMED;
         }
         int nameEnd = p++;
         while (p < eol && (buf[p] == ' ' || buf[p] == '\t')) {
@@ -164,7 +169,7 @@ final class ChunkedBody extends RequestBody {
         for (int q = valueStart; q < valueEnd; q++) {
             int c = buf[q] & 0xFF;
             if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                throw fail(MALFORMED);
+                throw MALFORMED;
             }
         }
         while (valueEnd > valueStart && (buf[valueEnd - 1] == ' ' || buf[valueEnd - 1] == '\t')) {
@@ -185,52 +190,36 @@ final class ChunkedBody extends RequestBody {
             for (int i = scanned; i + 1 < in.limit; i++) {
                 if (buf[i] == '\r') {
                     if (buf[i + 1] != '\n') {
-                        throw fail(MALFORMED);
+                        throw MALFORMED;
                     }
                     // The bound holds however the line arrived, not only when it spans reads.
                     if (i - in.pos > max) {
-                        throw fail(state == TRAILERS ? TRAILERS_TOO_LARGE : MALFORMED);
+                        throw state == TRAILERS ? TRAILERS_TOO_LARGE : MALFORMED;
                     }
                     return i;
                 }
                 if (buf[i] == '\n') {
-                    throw fail(MALFORMED);
+                    throw MALFORMED;
                 }
             }
             int consumed = Math.max(in.limit - 1, in.pos) - in.pos;
             if (consumed > max) {
-                throw fail(state == TRAILERS ? TRAILERS_TOO_LARGE : MALFORMED);
+                throw state == TRAILERS ? TRAILERS_TOO_LARGE : MALFORMED;
             }
-            try {
-                if (in.fill() < 0) {
-                    throw truncated();
-                }
-            } catch (java.net.SocketTimeoutException e) {
-                throw connection.bodyTimedOut();
+            if (in.fill() < 0) {
+                throw INCOMPLETE;
             }
             scanned = in.pos + consumed; // fill() may have moved the unread bytes to the front
         }
     }
 
-    private EOFException truncated() {
-        connection.markBroken();
-        return new EOFException("client closed the connection inside a chunked body");
-    }
-
-    private HttpException fail(HttpException e) {
-        connection.markBroken();
-        state = DONE;
-        return e;
-    }
-
-
     @Override
-    public int available() {
+    int bufferedBodyBytes() {
         return state == DATA ? (int) Math.min(chunkRemaining, in.available()) : 0;
     }
 
     @Override
     boolean isComplete() {
-        return state == DONE && !connection.isBroken();
+        return state == DONE && failure() == null;
     }
 }

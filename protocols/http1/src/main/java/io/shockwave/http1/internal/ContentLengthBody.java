@@ -1,6 +1,5 @@
 package io.shockwave.http1.internal;
 
-import java.io.EOFException;
 import java.io.IOException;
 
 /** A body of known length (RFC 9112 §6.2). */
@@ -13,12 +12,12 @@ final class ContentLengthBody extends RequestBody {
 
     ContentLengthBody reset(long length) {
         this.remaining = length;
+        clearFailure();
         return this;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+    int readBody(byte[] b, int off, int len) throws IOException {
         if (remaining == 0) {
             return -1;
         }
@@ -26,21 +25,17 @@ final class ContentLengthBody extends RequestBody {
             return 0;
         }
         int n = readBuffered(b, off, (int) Math.min(len, remaining));
-        if (n < 0) {
-            connection.markBroken();
-            throw new EOFException("client closed the connection with " + remaining + " body bytes unsent");
-        }
         remaining -= n;
         return n;
     }
 
     @Override
-    public int available() {
+    int bufferedBodyBytes() {
         return (int) Math.min(remaining, in.available());
     }
 
     @Override
     boolean isComplete() {
-        return remaining == 0;
+        return remaining == 0 && failure() == null;
     }
 }

@@ -3,6 +3,7 @@ package io.shockwave.http1.internal;
 import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Limits;
 import io.shockwave.runtime.Method;
+import io.shockwave.runtime.RequestBodyException;
 import io.shockwave.runtime.ServerStats;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.Timeouts;
@@ -30,8 +31,6 @@ public final class Http1Connection {
     private static final int END = 0;
     private static final int READY = 1;
     private static final int SUSPENDED = 2;
-    private static final HttpException BODY_TIMEOUT =
-            new HttpException(Status.REQUEST_TIMEOUT, "Request body not received in time");
 
     private final ConnectionChannel channel;
     private final ServerContext context;
@@ -48,6 +47,7 @@ public final class Http1Connection {
     private final ContentLengthBody fixedBody;
     private final Runnable resumer = this::resume;
     private ChunkedBody chunkedBody;
+    private RequestBody body;
     private byte[] oneByte;
     private byte[] scratch;
 
@@ -134,7 +134,6 @@ public final class Http1Connection {
         boolean http10 = request.minorVersion() == 0;
         response.reset(request.method() == Method.HEAD, http10, request.keepAlive() && !context.isDraining());
 
-        RequestBody body;
         long length = request.declaredContentLength();
         if (request.isChunked()) {
             if (chunkedBody == null) {
@@ -154,13 +153,25 @@ public final class Http1Connection {
         continuePending = request.expectsContinue() && !http10 && !body.isComplete();
         timeout(bodyTimeoutMillis);
 
+        Throwable failure = null;
         try {
             context.handler().handle(request, response);
-            response.finish();
-        } catch (Throwable failure) {
-            if (!handleFailure(failure)) {
-                return false;
+        } catch (Throwable t) {
+            failure = t;
+        }
+        if (body.failure() != null) {
+            // Why the exchange failed, whatever the handler made of it (swallowed, wrapped, ignored).
+            failure = body.failure();
+        }
+        if (failure == null) {
+            try {
+                response.finish();
+            } catch (Throwable t) {
+                failure = t;
             }
+        }
+        if (failure != null && !handleFailure(failure)) {
+            return false;
         }
 
         if (!body.isComplete()) {
@@ -177,36 +188,40 @@ public final class Http1Connection {
     }
 
     /** Whether the unread rest of a body could be dropped; a stalled or malformed rest just ends the connection. */
-    private static boolean discardRest(RequestBody body) throws IOException {
-        try {
-            return body.discardRest(MAX_DISCARD);
-        } catch (HttpException e) {
-            return false;
-        }
+    private static boolean discardRest(RequestBody body) {
+        return body.discardRest(MAX_DISCARD);
     }
 
     /**
-     * Returns whether the connection survives: a failure before the response committed
-     * gets the error handler's response; after, the connection is closed, since the
-     * client cannot tell a truncated response from a complete one otherwise.
+     * The exchange failed: the handler threw, the request body failed, or the handler broke
+     * the response's framing. Returns whether the connection survives. While nothing of the
+     * response has reached the socket it is discarded and the error handler answers;
+     * after, the response is aborted, so that the client sees it incomplete: the buffered
+     * rest is dropped and the connection closed before the last chunk or the declared
+     * length, or reset where closing would end a close-delimited body.
      */
     private boolean handleFailure(Throwable failure) throws IOException {
         if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
             throw e;
         }
-        if (out.failed() || (broken && failure instanceof IOException)) {
-            // The client went away while we wrote the response or read its body.
+        if (out.failed()) {
+            // The client went away while we wrote the response: there is no one to answer.
             throw failure instanceof IOException io ? io : new IOException(failure);
         }
-        stats.error();
-        if (response.isCommitted()) {
-            if (failure instanceof HttpException) {
-                LOG.debug("{} after the response was committed; closing {}", failure.getMessage(), channel.remoteAddress());
+        if (body.failure() == null || !body.clientLeft()) {
+            stats.error(); // a client that leaves is not an error of anyone's
+        }
+        if (response.reachedClient()) {
+            if (failure instanceof HttpException || failure instanceof RequestBodyException) {
+                LOG.debug("{} after the response started; aborting it on {}", failure.getMessage(), channel.remoteAddress());
             } else {
-                LOG.warn("Handler failed on {} {} after committing; closing the connection",
+                LOG.warn("Handler failed on {} {} after the response started; aborting it",
                         request.method(), request.rawPath(), failure);
             }
-            out.flush();
+            out.discardBuffered();
+            if (response.isCloseDelimited()) {
+                channel.abort(); // a reset, not a FIN: a FIN would end the body as if it were whole
+            }
             return false;
         }
         response.resetForError();
@@ -387,19 +402,14 @@ public final class Http1Connection {
         }
     }
 
-    /** A body read stalled past {@code Timeouts.bodyRead}: 408, then close (RFC 9110 §15.5.9). */
-    HttpException bodyTimedOut() {
-        broken = true;
-        return BODY_TIMEOUT;
-    }
-
     /** The request's framing can no longer be trusted: close after this exchange. */
     void markBroken() {
         broken = true;
     }
 
-    boolean isBroken() {
-        return broken;
+    /** Whether the exchange in progress has already failed, whatever the handler does next. */
+    boolean exchangeFailed() {
+        return body != null && body.failure() != null;
     }
 
     /**

@@ -15,6 +15,12 @@ import java.nio.charset.StandardCharsets;
  * A response written to an HTTP/1.1 connection (RFC 9112 §4, §6). The head goes into
  * the connection's write buffer when the response commits; fixed bodies follow it,
  * streamed ones are chunked, or on HTTP/1.0 delimited by closing the connection.
+ *
+ * <p>Only the engine finishes a response ({@link #finish}), once the handler returned and
+ * the request body did not fail: closing {@link #output()} flushes what was written but
+ * does not write the last chunk, so a handler that fails, or whose request body fails,
+ * never leaves a response that looks complete. Until its first byte reaches the socket
+ * the response can be {@linkplain #resetForError discarded} for the error handler's.
  */
 public final class Http1Response implements Response {
     private static final byte[] DATE = ascii("Date: ");
@@ -46,6 +52,11 @@ public final class Http1Response implements Response {
     private boolean chunked;
     private boolean bodyAllowed;
     private long written;
+    /** Where this response's head starts in the connection's output stream. */
+    private long start;
+    private boolean outputClosed;
+    /** A framing error of the handler's (more bytes than declared), latched so it cannot be swallowed. */
+    private IOException failure;
 
     Http1Response(Http1Connection connection, OutputBuffer out, byte[] serverHeader) {
         this.connection = connection;
@@ -80,16 +91,39 @@ public final class Http1Response implements Response {
         this.keepAlive = keepAlive;
         this.chunked = false;
         this.written = 0;
+        this.outputClosed = false;
+        this.failure = null;
     }
 
-    /** Prepares for the error handler after a handler failed before committing. */
+    /**
+     * Prepares for the error handler after the exchange failed: what the handler wrote is
+     * dropped from the write buffer. Only while {@link #reachedClient()} is false.
+     */
     void resetForError() {
+        if (state != NEW) {
+            out.discardFrom(start);
+        }
         headers.clear();
         if (trailers != null) {
             trailers.clear();
         }
         contentLength = -1;
         status = Status.INTERNAL_SERVER_ERROR;
+        state = NEW;
+        chunked = false;
+        written = 0;
+        outputClosed = false;
+        failure = null;
+    }
+
+    /** Whether any byte of this response has been handed to the socket: it can no longer be taken back. */
+    boolean reachedClient() {
+        return state != NEW && out.sentFrom(start);
+    }
+
+    /** Whether the body is delimited by closing the connection (HTTP/1.0 without a length). */
+    boolean isCloseDelimited() {
+        return state != NEW && bodyAllowed && !chunked && contentLength < 0;
     }
 
     @Override
@@ -183,18 +217,34 @@ public final class Http1Response implements Response {
         return output;
     }
 
-    /** Ends the response if the handler did not: an empty body, or the end of the stream. */
+    /**
+     * Ends the response once the exchange succeeded: an empty body if the handler sent
+     * nothing, else the end of the stream (the last chunk and trailers). Throws if the
+     * handler broke the framing it declared; the engine then fails the exchange.
+     */
     void finish() throws IOException {
-        if (state == NEW) {
-            writeHead(contentLength < 0 ? 0 : contentLength);
-            written = 0;
-            state = DONE;
-            if (bodyAllowed && contentLength > 0) {
-                keepAlive = false; // declared a length and sent nothing: the framing is broken
-            }
-        } else if (state == STREAMING) {
-            output.close();
+        if (failure != null) {
+            throw failure;
         }
+        if (state == NEW) {
+            if (contentLength > 0 && status.allowsContent() && !headRequest) {
+                throw new IllegalStateException("Content-Length " + contentLength + " declared and no body written");
+            }
+            writeHead(contentLength < 0 ? 0 : contentLength);
+        } else if (state == STREAMING) {
+            if (chunked) {
+                out.closeChunk();
+                out.write(LAST_CHUNK);
+                if (trailers != null) {
+                    writeFields(trailers);
+                }
+                out.crlf();
+            } else if (bodyAllowed && contentLength >= 0 && written < contentLength) {
+                throw new IllegalStateException("body of " + written + " bytes is shorter than the declared Content-Length "
+                        + contentLength);
+            }
+        }
+        state = DONE;
     }
 
     private void checkNotCommitted() {
@@ -225,6 +275,7 @@ public final class Http1Response implements Response {
         bodyAllowed = status.allowsContent() && !headRequest;
 
         OutputBuffer o = out;
+        start = o.position();
         o.write(status.http11StatusLine());
         o.write(DATE);
         o.write(HttpDate.now());
@@ -291,6 +342,12 @@ public final class Http1Response implements Response {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (failure != null) {
+                throw failure;
+            }
+            if (outputClosed) {
+                throw new IOException("the response body stream is closed");
+            }
             if (state == DONE) {
                 throw new IOException("the response is complete");
             }
@@ -305,9 +362,8 @@ public final class Http1Response implements Response {
                 out.writeChunked(b, off, len);
             } else {
                 if (contentLength >= 0 && written + len > contentLength) {
-                    keepAlive = false;
-                    connection.markBroken();
-                    throw new IOException("body longer than the declared Content-Length " + contentLength);
+                    failure = new IOException("body longer than the declared Content-Length " + contentLength);
+                    throw failure;
                 }
                 out.write(b, off, len);
             }
@@ -316,6 +372,9 @@ public final class Http1Response implements Response {
 
         @Override
         public void flush() throws IOException {
+            if (outputClosed || failure != null) {
+                return;
+            }
             if (state == NEW) {
                 writeHead(contentLength);
                 state = STREAMING;
@@ -325,26 +384,21 @@ public final class Http1Response implements Response {
             }
         }
 
+        /**
+         * Ends writing and pushes what was written towards the client; the response is
+         * finished by the engine once the handler returns. Nothing is pushed when nothing
+         * was written (the engine sends the head then) or when the exchange has already
+         * failed: a try-with-resources closing the stream while a body failure unwinds
+         * must not put the response on the wire before the error handler can replace it.
+         */
         @Override
         public void close() throws IOException {
-            if (state == DONE) {
+            if (outputClosed || state == DONE) {
                 return;
             }
-            if (state == NEW) {
-                writeHead(contentLength < 0 ? 0 : contentLength);
-            }
-            state = DONE;
-            if (chunked) {
-                out.closeChunk();
-                out.write(LAST_CHUNK);
-                if (trailers != null) {
-                    writeFields(trailers);
-                }
-                out.crlf();
-            } else if (bodyAllowed && contentLength >= 0 && written < contentLength) {
-                keepAlive = false;
-                connection.markBroken();
-                throw new IOException("body shorter than the declared Content-Length " + contentLength);
+            outputClosed = true;
+            if (state == STREAMING && failure == null && !connection.exchangeFailed()) {
+                out.flush();
             }
         }
     }

@@ -25,6 +25,8 @@ final class OutputBuffer {
     private byte[] buf;
     private int count;
     private int chunkStart = -1;
+    /** Bytes handed to the channel since the connection opened; with {@link #count} it places every byte. */
+    private long sent;
     private boolean failed;
 
     OutputBuffer(ConnectionChannel channel, BufferPool pool) {
@@ -237,6 +239,8 @@ final class OutputBuffer {
     }
 
     private void send(byte[] src, int off, int len) throws IOException {
+        // Counted before the write: a failed write may have sent part of it.
+        sent += len;
         try {
             channel.write(src, off, len);
         } catch (IOException e) {
@@ -254,9 +258,32 @@ final class OutputBuffer {
         return count;
     }
 
-    /** Drops everything buffered; used when a response is abandoned before it was sent. */
-    void discard(int mark) {
-        count = mark;
+    /** Drops everything buffered and not yet sent; used when a response is aborted. */
+    void discardBuffered() {
+        count = 0;
+        chunkStart = -1;
+    }
+
+    /** Where the next byte written will be in the connection's output stream. */
+    long position() {
+        return sent + count;
+    }
+
+    /** Whether any byte at or after stream {@code position} has been handed to the socket. */
+    boolean sentFrom(long position) {
+        return sent > position;
+    }
+
+    /**
+     * Drops what is buffered from stream {@code position} on, e.g. a response abandoned
+     * before any of it was sent; the bytes before it (earlier pipelined responses) stay.
+     * Only if nothing from there on has been sent.
+     */
+    void discardFrom(long position) {
+        if (sentFrom(position)) {
+            throw new IllegalStateException("bytes from " + position + " were already sent");
+        }
+        count = (int) (position - sent);
         chunkStart = -1;
     }
 }

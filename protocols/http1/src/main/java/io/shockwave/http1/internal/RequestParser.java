@@ -35,6 +35,20 @@ public final class RequestParser {
     private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CONTINUE = "100-continue".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    /** unreserved / sub-delims (RFC 3986 §2.2, §2.3): the bytes of a reg-name besides pct-encoded ones. */
+    private static final boolean[] REG_NAME = new boolean[256];
+    /** The bytes of an IPv6address or IPvFuture between the brackets (RFC 3986 §3.2.2). */
+    private static final boolean[] IP_LITERAL = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            boolean unreserved = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                    || "-._~".indexOf(c) >= 0;
+            REG_NAME[c] = unreserved || "!$&'()*+,;=".indexOf(c) >= 0;
+            IP_LITERAL[c] = REG_NAME[c] || c == ':';
+        }
+    }
+
     private final int maxRequestLine;
     private final int maxHeaderBytes;
     private final int maxHeaderCount;
@@ -131,7 +145,12 @@ public final class RequestParser {
         } else if (version == HTTP_1_0) {
             minor = 0;
         } else if (isHttpVersion(buf, p)) {
-            throw BadRequest.UNSUPPORTED_VERSION;
+            // RFC 9110 §2.5: a later HTTP/1.x is answered as the highest 1.x we speak;
+            // another major version is not ours.
+            if (buf[p + 5] != '1') {
+                throw BadRequest.UNSUPPORTED_VERSION;
+            }
+            minor = 1;
         } else {
             throw BadRequest.MALFORMED_REQUEST_LINE;
         }
@@ -279,6 +298,9 @@ public final class RequestParser {
             headers.addBlockField(nameStart, nameLength, valueStart, valueLength, known.id());
             if (known == HeaderName.HOST) {
                 hosts++;
+                if (!isValidHost(buf, valueStart, valueLength)) {
+                    throw BadRequest.BAD_HOST;
+                }
             } else if (known == HeaderName.CONNECTION) {
                 connection |= connectionTokens(buf, valueStart, valueLength);
             } else if (known == HeaderName.CONTENT_LENGTH) {
@@ -389,7 +411,59 @@ public final class RequestParser {
     }
 
 
-    /** "HTTP/" DIGIT "." DIGIT, a well-formed version we do not speak (RFC 9112 §2.3). */
+    /**
+     * Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2): an IP-literal in
+     * brackets, or a reg-name / IPv4address of unreserved, sub-delims and pct-encoded
+     * bytes; then digits after a colon. Empty is allowed (RFC 9112 §3.2). Anything else
+     * (spaces, userinfo's '@', a second colon, a path) is refused: a Host that routes
+     * differently in two parsers is a smuggling and cache-poisoning tool.
+     */
+    static boolean isValidHost(byte[] buf, int off, int len) {
+        int end = off + len;
+        int p = off;
+        if (p < end && buf[p] == '[') {
+            p++;
+            while (p < end && buf[p] != ']') {
+                if (!IP_LITERAL[buf[p] & 0xFF]) {
+                    return false;
+                }
+                p++;
+            }
+            if (p == end || p == off + 1) {
+                return false;
+            }
+            p++;
+        } else {
+            while (p < end && buf[p] != ':') {
+                int b = buf[p] & 0xFF;
+                if (b == '%') {
+                    if (p + 2 >= end || Ascii.hexValue(buf[p + 1]) < 0 || Ascii.hexValue(buf[p + 2]) < 0) {
+                        return false;
+                    }
+                    p += 3;
+                    continue;
+                }
+                if (!REG_NAME[b]) {
+                    return false;
+                }
+                p++;
+            }
+        }
+        if (p == end) {
+            return true;
+        }
+        if (buf[p] != ':') {
+            return false;
+        }
+        for (p++; p < end; p++) {
+            if (!isDigit(buf[p])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** "HTTP/" DIGIT "." DIGIT, a well-formed version (RFC 9112 §2.3). */
     private static boolean isHttpVersion(byte[] buf, int p) {
         return buf[p] == 'H' && buf[p + 1] == 'T' && buf[p + 2] == 'T' && buf[p + 3] == 'P' && buf[p + 4] == '/'
                 && isDigit(buf[p + 5]) && buf[p + 6] == '.' && isDigit(buf[p + 7]);

@@ -2,6 +2,7 @@ package io.shockwave.http1.internal;
 
 import io.shockwave.runtime.Handler;
 import io.shockwave.runtime.Limits;
+import io.shockwave.runtime.RequestBodyException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import static io.shockwave.http1.internal.Exchanges.serve;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Chunked request bodies (RFC 9112 §7.1): sizes, extensions, trailers, limits and malformed framing. */
@@ -203,6 +205,54 @@ class ChunkedBodyTest {
     void chunkSizeOfSixteenHexDigitsIs413() {
         MemoryChannel ch = serve(ECHO, CHUNKED_POST + "1000000000000000\r\nx\r\n0\r\n\r\n");
         assertEquals(413, responses(ch).next().status());
+    }
+
+    @Test
+    void leadingZerosOfAChunkSizeDoNotCountTowardsItsLimit() {
+        // RFC 9112 §7.1: chunk-size = 1*HEXDIG; 0000000000000000005 is 5.
+        MemoryChannel ch = serve(ECHO, CHUNKED_POST + "0000000000000000005\r\nhello\r\n"
+                + "00000000000000000000000000000000\r\n\r\n" + NEXT);
+        assertEquals(List.of("200 hello|-1|0 trailers before", "200 |0|0 trailers before"), answers(ch));
+    }
+
+    @Test
+    void aFailedBodyThrowsTheSameExceptionOnEveryLaterRead() {
+        List<Object> seen = new ArrayList<>();
+        serve((req, res) -> {
+            InputStream in = req.body();
+            for (int i = 0; i < 3; i++) {
+                try {
+                    seen.add(in.read());
+                } catch (IOException e) {
+                    seen.add(e);
+                }
+            }
+            seen.add(in.available());
+        }, CHUNKED_POST + "zz\r\n");
+        RequestBodyException first = assertInstanceOf(RequestBodyException.class, seen.get(0));
+        assertEquals(400, first.status().code());
+        assertSame(first, seen.get(1), "never a quiet -1 after an error");
+        assertSame(first, seen.get(2));
+        assertEquals(0, seen.get(3));
+    }
+
+    @Test
+    void aHandlerThatSwallowsTheBodyFailureStillCannotAnswerWithSuccess() {
+        MemoryChannel ch = serve((req, res) -> {
+            try (java.util.Scanner words = new java.util.Scanner(req.body(), StandardCharsets.UTF_8)) {
+                StringBuilder sb = new StringBuilder();
+                while (words.hasNext()) { // Scanner swallows the IOException and reports the end of input
+                    sb.append(words.next());
+                }
+                res.send("read " + sb);
+            }
+        }, CHUNKED_POST + "5\r\nhelloXX0\r\n\r\n" + NEXT);
+        ResponseReader r = responses(ch);
+        ResponseReader.Parsed p = r.next();
+        assertEquals(400, p.status());
+        assertEquals("Malformed chunked encoding", p.bodyText());
+        assertTrue(p.closes());
+        assertTrue(r.atEnd());
     }
 
     @Test

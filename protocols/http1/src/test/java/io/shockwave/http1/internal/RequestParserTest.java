@@ -170,6 +170,12 @@ class RequestParserTest {
                 .rejects(505, "HTTP version not supported"));
         rows.add(row("HTTP/0.9 version", head("GET / HTTP/0.9", "Host: a"))
                 .rejects(505, "HTTP version not supported"));
+        // RFC 9110 §2.5: a later minor version of HTTP/1 is served as HTTP/1.1
+        rows.add(row("HTTP/1.2 is served as HTTP/1.1", head("GET / HTTP/1.2", "Host: a")).keepAlive(true));
+        rows.add(row("HTTP/1.9 is served as HTTP/1.1", head("GET / HTTP/1.9", "Host: a", "Connection: close"))
+                .keepAlive(false));
+        rows.add(row("HTTP/3.0 in HTTP/1 syntax", head("GET / HTTP/3.0", "Host: a"))
+                .rejects(505, "HTTP version not supported"));
         rows.add(row("HTTP/0.9 simple request", "GET /\r\n\r\n").rejects(400, BAD_TARGET));
 
         // RFC 9112 §3.2: request-target forms
@@ -273,6 +279,16 @@ class RequestParserTest {
         rows.add(row("Host in any case", head("GET / HTTP/1.1", "hOST: a")).headers("hOST", "a"));
         rows.add(row("empty Host", head("GET / HTTP/1.1", "Host:")).headers("Host", ""));
         rows.add(row("HTTP/1.0 needs no Host", head("GET / HTTP/1.0")).http10().keepAlive(false).headers());
+        // RFC 9110 §7.2, RFC 3986 §3.2.2: Host = uri-host [ ":" port ]
+        for (String host : new String[] {"example.com", "example.com:8080", "127.0.0.1:1", "[::1]", "[::1]:443",
+                "[v1.fe80::a+en1]", "a-b_c~d.e", "x%2Dy", "!$&'()*+,;=", "h:"}) {
+            rows.add(row("valid Host '" + host + "'", head("GET / HTTP/1.1", "Host: " + host)).headers("Host", host));
+        }
+        for (String host : new String[] {"a b@c", "user@example.com", "a b", "a:b", "a:80:81", "a:-1", "[::1",
+                "[]", "[::1]x", "::1", "a/b", "a?b", "a#b", "%zz", "a%2", "caf\u00e9", "a\"b", "a<b>", "a\tb"}) {
+            rows.add(row("invalid Host '" + host + "'", head("GET / HTTP/1.1", "Host: " + host))
+                    .rejects(400, "Invalid Host header"));
+        }
 
         // RFC 9110 §10.1.1: Expect
         rows.add(row("Expect: 100-continue", head("POST / HTTP/1.1", "Host: a", "Content-Length: 1",

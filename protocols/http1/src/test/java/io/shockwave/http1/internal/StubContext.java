@@ -4,6 +4,7 @@ import io.shockwave.runtime.ErrorHandler;
 import io.shockwave.runtime.Handler;
 import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Limits;
+import io.shockwave.runtime.RequestBodyException;
 import io.shockwave.runtime.ServerStats;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.Timeouts;
@@ -15,7 +16,7 @@ import java.util.List;
 
 /**
  * A server context for one connection under test. Its error handler answers like the
- * server's default one: an {@link HttpException} becomes its status and message, any
+ * server's default one: an {@link HttpException} or {@link RequestBodyException} becomes its status and message, any
  * other failure a 500.
  */
 final class StubContext implements ServerContext {
@@ -54,6 +55,8 @@ final class StubContext implements ServerContext {
         return (request, response, failure) -> {
             response.headers().clear();
             if (failure instanceof HttpException e) {
+                response.status(e.status()).contentType("text/plain; charset=utf-8").send(e.getMessage());
+            } else if (failure instanceof RequestBodyException e) {
                 response.status(e.status()).contentType("text/plain; charset=utf-8").send(e.getMessage());
             } else {
                 response.status(Status.INTERNAL_SERVER_ERROR).contentType("text/plain")
