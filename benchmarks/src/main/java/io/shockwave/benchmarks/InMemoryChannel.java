@@ -59,12 +59,20 @@ final class InMemoryChannel extends ConnectionChannel {
     }
 
     @Override
-    protected void writeFully(byte[] buf, int off, int len) {
+    protected void writeNow(byte[] buf, int off, int len) {
         writes++;
         bytesWritten += len;
         if (capture != null) {
             capture.write(buf, off, len);
         }
+    }
+
+    @Override
+    protected void wakeReader() {
+    }
+
+    @Override
+    protected void shutdownOutputNow() {
     }
 
     @Override

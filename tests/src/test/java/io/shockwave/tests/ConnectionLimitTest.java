@@ -8,13 +8,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link Limits#maxConnections()}: past it a connection gets 503 and is closed (RFC 9110 §15.6.4). */
+/**
+ * {@link Limits#maxConnections()}: at the limit the longest-idle keep-alive connection is
+ * closed to admit a new one (as nginx does); only when every connection is busy is the
+ * new one answered 503 and closed (RFC 9110 §15.6.4).
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ConnectionLimitTest {
+    private final Semaphore entered = new Semaphore(0);
+    private final CountDownLatch release = new CountDownLatch(1);
     private Server server;
 
     @BeforeEach
@@ -22,12 +31,18 @@ class ConnectionLimitTest {
         server = Server.builder()
                 .http("127.0.0.1", 0)
                 .limits(Limits.DEFAULT.withMaxConnections(2))
-                .routes(r -> r.get("/hello", (req, res) -> res.send("hello")))
+                .routes(r -> r
+                        .get("/hello", (req, res) -> res.send("hello"))
+                        .get("/busy", (req, res) -> {
+                            entered.release();
+                            res.send(release.await(20, TimeUnit.SECONDS) ? "done" : "never released");
+                        }))
                 .start();
     }
 
     @AfterEach
     void stop() {
+        release.countDown();
         server.stop(Duration.ofSeconds(5));
     }
 
@@ -37,11 +52,28 @@ class ConnectionLimitTest {
     }
 
     @Test
-    void answersAConnectionOverTheLimitWith503() throws Exception {
+    void atTheLimitTheLongestIdleConnectionMakesRoomForANewOne() throws Exception {
         try (RawClient first = RawClient.connect(server.port());
              RawClient second = RawClient.connect(server.port())) {
             assertServed(first);
+            assertServed(second); // idle for less time than the first
+
+            try (RawClient third = RawClient.connect(server.port())) {
+                assertServed(third);
+            }
+            first.assertClosedByServer(); // with a FIN: a reset would fail the assertion
             assertServed(second);
+            assertEquals(0, server.stats().connectionsRejected());
+        }
+    }
+
+    @Test
+    void answersANewConnectionWith503OnlyWhenEveryConnectionIsBusy() throws Exception {
+        try (RawClient first = RawClient.connect(server.port());
+             RawClient second = RawClient.connect(server.port())) {
+            first.send("GET /busy HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            second.send("GET /busy HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertTrue(entered.tryAcquire(2, 10, TimeUnit.SECONDS), "both connections are inside their handler");
 
             try (RawClient third = RawClient.connect(server.port())) {
                 RawResponse res = third.read();
@@ -49,11 +81,14 @@ class ConnectionLimitTest {
                 assertEquals("close", res.header("Connection"));
                 third.assertClosedByServer();
             }
+            assertEquals(1, server.stats().connectionsRejected());
 
             // The two within the limit are untouched.
+            release.countDown();
+            assertEquals("done", first.read().text());
+            assertEquals("done", second.read().text());
             assertServed(first);
             assertServed(second);
-            assertEquals(1, server.stats().connectionsRejected());
         }
     }
 

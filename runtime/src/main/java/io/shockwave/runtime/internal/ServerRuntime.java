@@ -12,6 +12,7 @@ import io.shockwave.runtime.spi.ServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,14 +20,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The state shared by everything a running server owns: its configuration, its
- * counters and the set of open connections, which stop() drains and a watchdog
- * scans for reads past their deadline, writes that a client stopped draining, and idle
- * connections parked long enough to give their thread back.
+ * counters and the set of open connections, which stop() drains, the connection limit
+ * evicts from, and a watchdog ticks ({@link ConnectionChannel#checkDeadlines}) for reads
+ * and writes past their deadline and idle connections parked long enough to give their
+ * thread back.
  */
 public final class ServerRuntime implements ServerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
-    /** Timeouts fire up to this late; a finer tick costs a scan of every connection. */
-    private static final long WATCHDOG_PERIOD_MS = 200;
+    /** How long stop() waits, after closing the last connections by force, for their threads to let go. */
+    private static final long FORCED_CLOSE_NANOS = 2_000_000_000L;
+    /** Connections idle the longest, found in one scan of all and evicted one by one at the limit. */
+    private static final int EVICTION_BATCH = 16;
 
     private final Handler handler;
     private final ErrorHandler errorHandler;
@@ -38,6 +42,7 @@ public final class ServerRuntime implements ServerContext {
     private final BufferPool bufferPool = new BufferPool(16 * 1024, 256);
     private final Set<ConnectionChannel> connections = ConcurrentHashMap.newKeySet();
     private final Object drained = new Object();
+    private final ArrayDeque<ConnectionChannel> evictable = new ArrayDeque<>(); // guarded by itself
     private final Thread watchdog;
     private volatile boolean draining;
     private volatile boolean stopped;
@@ -95,15 +100,12 @@ public final class ServerRuntime implements ServerContext {
     }
 
     @Override
-    public boolean isDraining() {
-        return draining;
-    }
-
-    @Override
     public void register(ConnectionChannel channel) {
         connections.add(channel);
-        if (draining) {
-            channel.closeIfIdle();
+        if (stopped) {
+            channel.close(); // accepted after the drain: no watchdog would time it out
+        } else if (draining) {
+            channel.closeGracefully();
         }
     }
 
@@ -121,47 +123,102 @@ public final class ServerRuntime implements ServerContext {
     }
 
     /**
-     * Closes idle connections now, lets busy ones finish their exchange until
-     * {@code deadlineNanos}, then closes whatever is left. Returns how many were forced.
+     * At the connection limit: starts a graceful close of the connection idle the longest,
+     * to make room for a new one, as nginx reuses its idle keep-alive connections when its
+     * connections run out. Returns false when no connection is idle: every one is busy.
+     */
+    @Override
+    public boolean evictIdleConnection() {
+        synchronized (evictable) {
+            for (int scans = 0; scans < 2; ) {
+                ConnectionChannel c = evictable.poll();
+                if (c == null) {
+                    findLongestIdle();
+                    scans++;
+                } else if (c.closeGracefullyIfIdle()) {
+                    LOG.debug("At the connection limit: closing {}, idle the longest", c.remoteAddress());
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Fills {@link #evictable} with the connections idle the longest, the longest first; one pass over all. */
+    private void findLongestIdle() {
+        ConnectionChannel[] found = new ConnectionChannel[EVICTION_BATCH];
+        long[] since = new long[EVICTION_BATCH];
+        int n = 0;
+        for (ConnectionChannel c : connections) {
+            long s = c.idleSince();
+            if (s == 0 || (n == EVICTION_BATCH && s - since[n - 1] >= 0)) {
+                continue;
+            }
+            int i = n < EVICTION_BATCH ? n++ : n - 1;
+            while (i > 0 && s - since[i - 1] < 0) {
+                found[i] = found[i - 1];
+                since[i] = since[i - 1];
+                i--;
+            }
+            found[i] = c;
+            since[i] = s;
+        }
+        for (int i = 0; i < n; i++) {
+            evictable.add(found[i]);
+        }
+    }
+
+    /**
+     * Asks every connection to close gracefully (idle ones close at once, busy ones after
+     * answering what they have read), waits for them until {@code deadlineNanos}, then
+     * closes whatever is left and waits a little for those to let go. Returns how many were
+     * closed by force.
      */
     public int drain(long deadlineNanos) throws InterruptedException {
         draining = true;
         for (ConnectionChannel c : connections) {
-            c.closeIfIdle();
+            c.closeGracefully();
         }
-        synchronized (drained) {
-            long left;
-            while (!connections.isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
-                TimeUnit.NANOSECONDS.timedWait(drained, left);
-            }
-        }
+        awaitDrained(deadlineNanos);
+        stopped = true; // from here on, a connection that registers is closed at once
         int forced = 0;
         for (ConnectionChannel c : connections) {
             c.close();
             forced++;
         }
-        stopped = true;
+        if (!awaitDrained(System.nanoTime() + FORCED_CLOSE_NANOS)) {
+            LOG.warn("{} connection(s) still held by a thread after the forced close (a handler that ignores it?)",
+                    connections.size());
+        }
         watchdog.interrupt();
         return forced;
     }
 
+    private boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+        synchronized (drained) {
+            long left;
+            while (!connections.isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(drained, left);
+            }
+            return connections.isEmpty();
+        }
+    }
+
     private void watch() {
+        long periodMillis = ConnectionChannel.TICK_NANOS / 1_000_000;
         while (!stopped) {
             try {
-                Thread.sleep(WATCHDOG_PERIOD_MS);
+                Thread.sleep(periodMillis);
             } catch (InterruptedException e) {
                 return;
             }
             long now = System.nanoTime();
             for (ConnectionChannel c : connections) {
-                if (c.writeStalled(now)) {
-                    LOG.debug("Closing {}: a write made no progress for {}", c.remoteAddress(), timeouts.write());
-                    c.close();
+                try {
+                    c.checkDeadlines(now);
+                } catch (RuntimeException e) {
+                    LOG.warn("Checking the deadlines of {} failed", c.remoteAddress(), e);
                 }
-                if (c.readStalled(now)) {
-                    c.expireRead();
-                }
-                c.suspendIfIdle(now);
             }
         }
     }

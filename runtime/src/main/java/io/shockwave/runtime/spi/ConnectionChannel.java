@@ -1,5 +1,8 @@
 package io.shockwave.runtime.spi;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -7,26 +10,82 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 
 /**
- * One client connection as a protocol engine sees it: blocking reads and writes on the
- * connection's own virtual thread, plus the life-cycle that lets a stopping server close
- * idle connections at once and busy ones after their exchange.
+ * One client connection as a protocol engine sees it: blocking reads and writes, and the
+ * one home of its life-cycle: whether an exchange is in progress, whether a thread serves
+ * it, when it times out, and how it closes. Transports supply the I/O primitives; every
+ * decision about the connection's state is taken here.
  *
- * <p>A transport that {@linkplain #canSuspend() can suspend} lets an idle connection wait
- * without a thread: the engine finds nothing to read with {@link #readAvailable}, waits
- * parked with {@link #awaitReadable} and, once that says the connection has been idle long
- * enough, calls {@link #suspend} and returns; the transport runs the engine's resume on a
- * new virtual thread once bytes arrive, the read timeout passes or the connection is
- * closed. A parked virtual thread costs a stack of a few kilobytes, more than the rest of
- * an idle connection; a new thread for every short pause would cost more time than it saves.
+ * <h2>State</h2>
+ * Two things change over a connection's life. They share one state word, so that every
+ * transition is one compare-and-set and no two threads can both believe they own a change.
+ *
+ * <p>The <b>phase</b> says what the engine is doing:
+ * <pre>
+ *             beginIdle                       closeGracefully (stop, eviction):
+ *   ┌──────┐ ──────────► ┌──────┐             an idle connection is woken to close,
+ *   │ BUSY │             │ IDLE │             a busy one finishes what it has read,
+ *   └──────┘ ◄────────── └──────┘             marking its last response "close"
+ *       │    beginExchange   │
+ *       └───────┬────────────┘
+ *               ▼ closeGracefully
+ *         ┌─────────┐  the engine shuts its output, drains the input a while, closes
+ *         │ CLOSING │
+ *         └─────────┘
+ *               ▼ close, abort (any phase; close from any thread)
+ *         ┌────────┐
+ *         │ CLOSED │
+ *         └────────┘
+ * </pre>
+ *
+ * <p>The <b>owner</b> says whether a thread serves the connection. Only where the transport
+ * {@linkplain #canSuspend() can suspend}: an idle connection then gives its thread back.
+ * <pre>
+ *            suspend (the engine, about to return)
+ *   ┌─────────┐ ───────────► ┌────────────┐  armed   ┌───────────┐
+ *   │ RUNNING │              │ SUSPENDING │ ───────► │ SUSPENDED │  no thread at all
+ *   └─────────┘              └────────────┘          └───────────┘
+ *     ▲     ▲                      │ wake                  │ wake: a new thread
+ *     │     │                      ▼                       │ runs the resume
+ *     │     │  the suspending ┌──────────────┐             │
+ *     │     └─── thread ──────│ WAKE_PENDING │             │
+ *     │      carries on itself└──────────────┘             │
+ *     └────────────────────────────────────────────────────┘
+ * </pre>
+ * A wake-up is bytes arriving, a deadline passing, or a close: whoever wakes a suspended
+ * connection moves it to RUNNING and starts the one thread that will serve it; a wake-up
+ * during SUSPENDING is left for the suspending thread, which then does not let go. So
+ * exactly one thread serves a connection at any time, and no wake-up is lost.
+ *
+ * <h2>Time</h2>
+ * One policy: deadlines, checked by the server's watchdog every {@link #TICK_NANOS}
+ * ({@link #checkDeadlines}). A read (or an idle wait, from {@link #beginIdle} through any
+ * suspension) has a deadline after which it throws {@link SocketTimeoutException}; a write
+ * slice has one after which the connection is closed; an idle connection parked for more
+ * than one tick gives its thread back. Timed parks would schedule (and allocate) a timer
+ * task on every wait, and most reads of a keep-alive connection are exactly such waits.
+ *
+ * <h2>Threads</h2>
+ * One reader and one writer may use the channel at once (they may be different threads);
+ * the life-cycle methods say which thread may call them.
  */
 public abstract class ConnectionChannel implements AutoCloseable {
-    private static final int ACTIVE = 0;
-    private static final int IDLE = 1;
-    private static final int CLOSED = 2;
-    private static final VarHandle STATE;
+    /** The granularity of every timeout, and how long an idle connection stays parked before it suspends. */
+    public static final long TICK_NANOS = 200_000_000L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionChannel.class);
     private static final int WRITE_SLICE = 64 * 1024;
-    /** How long an idle connection waits parked before it gives its thread back. */
-    private static final long PARKED_IDLE_NANOS = 200_000_000L;
+
+    private static final int PHASE = 0b0011;
+    private static final int BUSY = 0;
+    private static final int IDLE = 1;
+    private static final int CLOSING = 2;
+    private static final int CLOSED = 3;
+    private static final int OWNER = 0b1100;
+    private static final int RUNNING = 0;
+    private static final int SUSPENDING = 0b0100;
+    private static final int SUSPENDED = 0b1000;
+    private static final int WAKE_PENDING = 0b1100;
+    private static final VarHandle STATE;
 
     static {
         try {
@@ -36,14 +95,26 @@ public abstract class ConnectionChannel implements AutoCloseable {
         }
     }
 
-    private volatile int state = ACTIVE;
-    private volatile long writeDeadline;
+    /** What ended an idle wait ({@link #awaitReadable}). */
+    public enum IdleWake {
+        /** Bytes may have arrived, or the idle timeout passed: read to find out. */
+        READABLE,
+        /** Idle long enough: {@link #suspend} and return. */
+        SUSPEND,
+        /** A graceful close was asked for, or the connection was closed. */
+        CLOSE
+    }
+
+    private volatile int state = BUSY | RUNNING;
     private volatile long readDeadline;
     private volatile boolean readExpired;
-    private volatile long parkedIdleSince;
+    private volatile long writeDeadline;
+    private volatile long idleSince;
+    private volatile long parkedSince;
+    private volatile boolean parkExpired;
     private long readTimeoutNanos;
     private final long writeTimeoutNanos;
-    private Runnable resumeAfterReturn;
+    private Runnable resume;
     private byte[] unread;
     private int unreadPos;
     private int unreadLimit;
@@ -54,46 +125,48 @@ public abstract class ConnectionChannel implements AutoCloseable {
         this.writeTimeoutNanos = context.timeouts().write().toNanos();
     }
 
+    // ---- bytes -----------------------------------------------------------------------
+
     /**
-     * Reads at least one byte; -1 at end of stream; {@link SocketTimeoutException} once the
-     * read timeout has passed. The deadline is enforced by the server's watchdog, not by
-     * SO_TIMEOUT: on a virtual thread a timed park schedules (and allocates) a timer task
-     * on every read, and most reads of a keep-alive connection are exactly such waits.
+     * Reads at least one byte, blocking; -1 at end of stream; {@link SocketTimeoutException}
+     * once the read timeout has passed (and on every read after).
      */
     public final int read(byte[] buf, int off, int len) throws IOException {
         if (readExpired) {
-            throw new SocketTimeoutException("read timed out");
+            throw timedOut();
         }
         if (unread != null) {
             return takeUnread(buf, off, len);
         }
-        startReadDeadline();
+        boolean own = readDeadline == 0; // an idle wait's deadline runs on through this read
+        if (own) {
+            startReadDeadline();
+        }
         try {
             int n = readNow(buf, off, len);
             if (readExpired) {
-                throw new SocketTimeoutException("read timed out");
+                throw timedOut();
             }
             return n;
         } catch (IOException e) {
             if (readExpired && !(e instanceof SocketTimeoutException)) {
-                throw new SocketTimeoutException("read timed out");
+                throw timedOut();
             }
             throw e;
         } finally {
-            readDeadline = 0;
+            if (own) {
+                readDeadline = 0;
+            }
         }
     }
 
-    /** Reads at least one byte, blocking as long as it takes; -1 at end of stream. */
-    protected abstract int readNow(byte[] buf, int off, int len) throws IOException;
-
     /**
      * Reads what has arrived without waiting: the number of bytes, 0 when none has, -1 at
-     * end of stream. Only on transports that {@linkplain #canSuspend() can suspend}.
+     * end of stream. Only where the transport {@linkplain #canSuspend() can suspend}.
      */
     public final int readAvailable(byte[] buf, int off, int len) throws IOException {
         if (readExpired) {
-            throw new SocketTimeoutException("read timed out");
+            throw timedOut();
         }
         if (unread != null) {
             return takeUnread(buf, off, len);
@@ -101,93 +174,31 @@ public abstract class ConnectionChannel implements AutoCloseable {
         return readAvailableNow(buf, off, len);
     }
 
-    /** Reads without waiting, for {@link #readAvailable}. */
-    protected int readAvailableNow(byte[] buf, int off, int len) throws IOException {
-        throw new UnsupportedOperationException("this transport cannot suspend");
-    }
-
-    /** Whether an idle connection can wait for bytes without holding a thread (see {@link #suspend}). */
-    public boolean canSuspend() {
-        return false;
-    }
-
-    /**
-     * Waits, parked, for bytes: true when they may have arrived or the connection ended
-     * (read to find out), false once the connection has been idle long enough to
-     * {@linkplain #suspend give its thread back}. The read timeout runs from the start of
-     * this wait through the suspension. Only where {@link #canSuspend()}.
-     */
-    public final boolean awaitReadable() throws IOException {
-        if (readExpired) {
-            return true;
-        }
-        startReadDeadline();
-        parkedIdleSince = System.nanoTime() | 1; // never 0, which means "not waiting"
-        boolean ready;
+    /** Writes {@code buf[off, off+len)}, blocking; the connection is closed if the client stops draining it. */
+    public final void write(byte[] buf, int off, int len) throws IOException {
         try {
-            ready = awaitReadableNow();
+            // A deadline per slice: the timeout bounds a stall, not a long transfer that progresses.
+            for (int done = 0; done < len; ) {
+                int n = Math.min(WRITE_SLICE, len - done);
+                writeDeadline = System.nanoTime() + writeTimeoutNanos;
+                writeNow(buf, off + done, n);
+                done += n;
+            }
         } finally {
-            parkedIdleSince = 0;
+            writeDeadline = 0;
         }
-        if (ready) {
-            readDeadline = 0;
-        }
-        return ready;
-    }
-
-    /** Parks until the transport sees bytes (true) or {@link #endParkedIdle} is called (false). */
-    protected boolean awaitReadableNow() throws IOException {
-        throw new UnsupportedOperationException("this transport cannot suspend");
-    }
-
-    /** Ends an {@link #awaitReadableNow}, which then returns false; from another thread. */
-    protected void endParkedIdle() {
-    }
-
-    /** For the watchdog: ends a parked idle wait that has lasted long enough, so that it suspends. */
-    public final void suspendIfIdle(long now) {
-        long since = parkedIdleSince;
-        if (since != 0 && now - since > PARKED_IDLE_NANOS) {
-            endParkedIdle();
-        }
+        context.stats().bytesOut(len);
     }
 
     /**
-     * Leaves the connection to a later thread: once the engine has returned from the call
-     * that serves it, the transport waits for bytes without a thread and runs {@code resume}
-     * on a new virtual thread when they arrive, when the read timeout set by
-     * {@link #readTimeout} passes (reads then throw {@link SocketTimeoutException}) or when
-     * the connection is closed. The caller must return at once and touch nothing after.
+     * The timeout of the following reads and idle waits, in milliseconds; 0 for none. An
+     * idle wait's deadline already running starts again with it.
      */
-    public final void suspend(Runnable resume) {
-        if (!canSuspend()) {
-            throw new IllegalStateException("this transport cannot suspend");
-        }
-        if (readDeadline == 0) {
+    public final void readTimeout(int millis) {
+        readTimeoutNanos = millis * 1_000_000L;
+        if (readDeadline != 0) {
             startReadDeadline();
         }
-        resumeAfterReturn = resume;
-    }
-
-    /**
-     * For transports, on the connection's thread once the engine returned: the resume it
-     * left with {@link #suspend}, or null when the connection is finished.
-     */
-    protected final Runnable takeSuspension() {
-        Runnable r = resumeAfterReturn;
-        resumeAfterReturn = null;
-        return r;
-    }
-
-    private void startReadDeadline() {
-        if (readTimeoutNanos > 0) {
-            readDeadline = System.nanoTime() + readTimeoutNanos;
-        }
-    }
-
-    /** For transports: a suspended connection has been woken. */
-    protected final void clearReadDeadline() {
-        readDeadline = 0;
     }
 
     /** Bytes read while choosing a protocol, returned again by the next reads. */
@@ -209,42 +220,323 @@ public abstract class ConnectionChannel implements AutoCloseable {
         return n;
     }
 
+    private void startReadDeadline() {
+        readDeadline = readTimeoutNanos > 0 ? System.nanoTime() + readTimeoutNanos : 0;
+    }
+
+    private static SocketTimeoutException timedOut() {
+        return new SocketTimeoutException("read timed out");
+    }
+
+    // ---- the life-cycle, for the engine (on the connection's thread) ------------------
+
     /**
-     * Makes a blocked {@link #readNow} return, leaving the connection able to write, so
-     * that a timed-out request can still be answered (e.g. by shutting the input down).
-     * By default it closes the connection.
+     * BUSY → IDLE: no exchange is in progress and the engine is about to wait for the next
+     * request; the read timeout starts now and runs through parks and suspension. Returns
+     * false if the connection is closing or closed: the engine should then end it.
      */
-    protected void interruptRead() {
+    public final boolean beginIdle() {
+        if (!transition(BUSY, IDLE)) {
+            return false;
+        }
+        idleSince = System.nanoTime();
+        startReadDeadline();
+        return true;
+    }
+
+    /**
+     * IDLE → BUSY: a request's first bytes arrived. Returns false if a graceful close was
+     * asked for meanwhile: the engine still answers what it has read, as its last response.
+     */
+    public final boolean beginExchange() {
+        readDeadline = 0;
+        return transition(IDLE, BUSY);
+    }
+
+    /**
+     * Waits, parked, while idle: see {@link IdleWake}. The read timeout set by
+     * {@link #beginIdle} keeps running. Only where the transport can suspend.
+     */
+    public final IdleWake awaitReadable() throws IOException {
+        parkExpired = false;
+        parkedSince = System.nanoTime() | 1; // never 0, which means "not parked"
+        try {
+            awaitReadableNow();
+        } finally {
+            parkedSince = 0;
+        }
+        int phase = phase(state);
+        if (phase == CLOSING || phase == CLOSED) {
+            return IdleWake.CLOSE;
+        }
+        if (parkExpired && !readExpired) {
+            parkExpired = false;
+            return IdleWake.SUSPEND;
+        }
+        return IdleWake.READABLE;
+    }
+
+    /**
+     * RUNNING → SUSPENDING: leaves the connection to a later thread. Once the engine has
+     * returned from the call that serves it, the transport waits for bytes without a thread
+     * and runs {@code resume} on a new one when they arrive, when the read timeout passes or
+     * when the connection is closed. The caller must return at once and touch nothing after.
+     */
+    public final void suspend(Runnable resume) {
+        if (!canSuspend()) {
+            throw new IllegalStateException("this transport cannot suspend");
+        }
+        this.resume = resume;
+        while (true) {
+            int s = state;
+            if ((s & OWNER) != RUNNING) {
+                throw new IllegalStateException("suspended twice");
+            }
+            if (STATE.compareAndSet(this, s, (s & PHASE) | SUSPENDING)) {
+                return;
+            }
+        }
+    }
+
+    /** Whether a graceful close was asked for: the response being written is the last. */
+    public final boolean isClosing() {
+        return phase(state) == CLOSING;
+    }
+
+    public final boolean isOpen() {
+        return phase(state) != CLOSED;
+    }
+
+    /** Sends a FIN after what was written, leaving the input open: the first stage of a graceful close. */
+    public final void shutdownOutput() {
+        if (isOpen()) {
+            shutdownOutputNow();
+        }
+    }
+
+    /**
+     * Closes with a reset (RST) instead of a FIN, for a response that must not look
+     * complete: a FIN would end a close-delimited body as if it were whole. On the
+     * connection's thread.
+     */
+    public final void abort() {
+        setPhase(CLOSED);
+        abortTransport();
+    }
+
+    /** Closes the connection now, whatever it is doing; from any thread. */
+    @Override
+    public final void close() {
+        setPhase(CLOSED);
         closeTransport();
+        wake();
+        wakeWriter();
     }
 
-    /** Whether a read has been blocked past its deadline at {@code now} ({@link System#nanoTime()}). */
-    public final boolean readStalled(long now) {
-        long deadline = readDeadline;
-        return deadline != 0 && now - deadline > 0;
+    // ---- for the server: stop, limits, watchdog (any thread) ---------------------------
+
+    /**
+     * Asks the connection to close gracefully: an idle one is woken to close at once, a
+     * busy one finishes the exchange in progress (and every request it has already read),
+     * marks its last response {@code Connection: close}, then closes in stages.
+     */
+    public final void closeGracefully() {
+        while (true) {
+            int s = state;
+            int phase = s & PHASE;
+            if (phase == CLOSING || phase == CLOSED) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, (s & OWNER) | CLOSING)) {
+                if (phase == IDLE) {
+                    wake();
+                }
+                return;
+            }
+        }
     }
 
-    /** Ends a stalled read: it, and every later read, throws {@link SocketTimeoutException}. */
-    public final void expireRead() {
-        readExpired = true;
-        interruptRead();
+    /** Like {@link #closeGracefully}, but only if no exchange is in progress; returns whether it was idle. */
+    public final boolean closeGracefullyIfIdle() {
+        if (!transition(IDLE, CLOSING)) {
+            return false;
+        }
+        wake();
+        return true;
     }
 
-    /** Whether the read timeout has passed: every read from now on throws {@link SocketTimeoutException}. */
-    protected final boolean isReadExpired() {
-        return readExpired;
+    /** When the connection went idle ({@link System#nanoTime()}), or 0 while it is not idle. */
+    public final long idleSince() {
+        return phase(state) == IDLE ? idleSince : 0;
     }
 
-    /** The timeout of the following reads, in milliseconds; 0 for none. */
-    public final void readTimeout(int millis) {
-        readTimeoutNanos = millis * 1_000_000L;
+    /**
+     * For the watchdog, every {@link #TICK_NANOS}: closes a connection whose write stalled
+     * past its deadline, ends a read past its deadline (it, and every read after, throws
+     * {@link SocketTimeoutException}), and makes an idle connection parked for more than a
+     * tick give its thread back.
+     */
+    public final void checkDeadlines(long now) {
+        long w = writeDeadline;
+        if (w != 0 && now - w > 0) {
+            LOG.debug("Closing {}: a write made no progress for {}", remoteAddress(), context.timeouts().write());
+            close();
+            return;
+        }
+        long r = readDeadline;
+        if (r != 0 && now - r > 0 && !readExpired) {
+            readExpired = true;
+            wake();
+        }
+        long p = parkedSince;
+        if (p != 0 && now - p > TICK_NANOS && !parkExpired) {
+            parkExpired = true;
+            wakeReader();
+        }
+    }
+
+    // ---- for transports ------------------------------------------------------------------
+
+    /**
+     * Whether the engine left the connection suspending when it returned; then the
+     * transport must call {@link #completeSuspension()}.
+     */
+    protected final boolean isSuspending() {
+        return (state & OWNER) != RUNNING;
+    }
+
+    /**
+     * On the connection's thread once the engine returned after {@link #suspend}: arms the
+     * wait for bytes ({@link #armForResume}) and lets go. Returns null when the connection
+     * is suspended: the thread must return and touch it no more, since another may already
+     * own it. Returns the resume to run now, on this thread, when something woke the
+     * connection while it was suspending (or the wait could not be armed).
+     */
+    protected final Runnable completeSuspension() {
+        Runnable r = resume;
+        boolean armed = armForResume();
+        if (armed) {
+            context.stats().connectionSuspended(1); // before anyone can resume it and count -1
+        }
+        while (true) {
+            int s = state;
+            int owner = s & OWNER;
+            if (armed && owner == SUSPENDING) {
+                if (STATE.compareAndSet(this, s, (s & PHASE) | SUSPENDED)) {
+                    return null;
+                }
+            } else if (owner == SUSPENDING || owner == WAKE_PENDING) {
+                if (STATE.compareAndSet(this, s, (s & PHASE) | RUNNING)) {
+                    if (armed) {
+                        context.stats().connectionSuspended(-1);
+                    }
+                    return r;
+                }
+            } else {
+                throw new IllegalStateException("not suspending");
+            }
+        }
+    }
+
+    /**
+     * Any thread: something the connection's owner must see happened (bytes arrived, a
+     * deadline passed, a close). A parked reader is woken; a suspended connection gets the
+     * one thread that resumes it; a suspending one keeps its thread.
+     */
+    protected final void wake() {
+        while (true) {
+            int s = state;
+            switch (s & OWNER) {
+                case RUNNING -> {
+                    wakeReader();
+                    return;
+                }
+                case SUSPENDING -> {
+                    if (STATE.compareAndSet(this, s, (s & PHASE) | WAKE_PENDING)) {
+                        return;
+                    }
+                }
+                case WAKE_PENDING -> {
+                    return;
+                }
+                default -> {
+                    if (STATE.compareAndSet(this, s, (s & PHASE) | RUNNING)) {
+                        context.stats().connectionSuspended(-1);
+                        startResume(resume);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * For a transport's wait loops: whether a read waiting for bytes should stop waiting and
+     * look again: the connection closed, the read timed out, or, for an idle wait, it should
+     * suspend or close.
+     */
+    protected final boolean readWaitEnded(boolean idle) {
+        int phase = phase(state);
+        return phase == CLOSED || readExpired || (idle && (parkExpired || phase == CLOSING));
+    }
+
+    /** For a transport's wait loops: whether a write waiting for room should stop (the connection closed). */
+    protected final boolean writeWaitEnded() {
+        return phase(state) == CLOSED;
+    }
+
+    /** Reads at least one byte, blocking as long as it takes; -1 at end of stream. */
+    protected abstract int readNow(byte[] buf, int off, int len) throws IOException;
+
+    /** Reads without waiting, for {@link #readAvailable}. */
+    protected int readAvailableNow(byte[] buf, int off, int len) throws IOException {
+        throw new UnsupportedOperationException("this transport cannot suspend");
+    }
+
+    /** Parks until the transport sees bytes or {@link #readWaitEnded readWaitEnded(true)}. */
+    protected void awaitReadableNow() throws IOException {
+        throw new UnsupportedOperationException("this transport cannot suspend");
     }
 
     /** Writes every byte, blocking while the client does not drain them. */
-    protected abstract void writeFully(byte[] buf, int off, int len) throws IOException;
+    protected abstract void writeNow(byte[] buf, int off, int len) throws IOException;
 
-    /** Closes the underlying connection; must unblock a read or write in progress. */
+    /**
+     * Makes a reader blocked or parked on this connection look again ({@link #readWaitEnded}).
+     * A transport that cannot wake a blocked read otherwise may shut the input down, which
+     * still lets a response be written.
+     */
+    protected abstract void wakeReader();
+
+    /** Makes a writer parked on this connection look again ({@link #writeWaitEnded}). */
+    protected void wakeWriter() {
+    }
+
+    /** Asks for one wake-up when bytes arrive; false if the socket is gone. On the connection's thread. */
+    protected boolean armForResume() {
+        throw new UnsupportedOperationException("this transport cannot suspend");
+    }
+
+    /** Runs {@code resume} on a new thread, or closes the connection if none can be started. */
+    protected void startResume(Runnable resume) {
+        throw new UnsupportedOperationException("this transport cannot suspend");
+    }
+
+    /** Sends a FIN after what was written. */
+    protected abstract void shutdownOutputNow();
+
+    /** Closes the underlying connection; must unblock a read or write in progress. Any thread. */
     protected abstract void closeTransport();
+
+    /** Closes the underlying connection so that the peer sees a reset; by default just closes it. */
+    protected void abortTransport() {
+        closeTransport();
+    }
+
+    /** Whether an idle connection can wait for bytes without holding a thread (see {@link #suspend}). */
+    public boolean canSuspend() {
+        return false;
+    }
 
     public abstract InetSocketAddress remoteAddress();
 
@@ -252,84 +544,34 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     public abstract boolean isSecure();
 
-    /** Writes {@code buf[off, off+len)}; the server's watchdog closes the connection if it stalls. */
-    public final void write(byte[] buf, int off, int len) throws IOException {
-        long timeout = writeTimeoutNanos;
-        try {
-            // A slice per deadline: the timeout bounds a stall, not a long transfer that progresses.
-            for (int done = 0; done < len; ) {
-                int n = Math.min(WRITE_SLICE, len - done);
-                writeDeadline = System.nanoTime() + timeout;
-                writeFully(buf, off + done, n);
-                done += n;
-            }
-        } finally {
-            writeDeadline = 0;
-        }
-        context.stats().bytesOut(len);
-    }
-
-    /**
-     * Declares that no exchange is in progress and the engine is about to wait for the
-     * next one. Returns false if the server is stopping: the engine should close.
-     */
-    public final boolean enterIdle() {
-        if (!STATE.compareAndSet(this, ACTIVE, IDLE)) {
-            return false;
-        }
-        if (context.isDraining()) {
-            // stop() may have walked past this connection before it went idle.
-            close();
-            return false;
-        }
-        return true;
-    }
-
-    /** Declares that an exchange began; returns false if a stopping server closed the connection meanwhile. */
-    public final boolean leaveIdle() {
-        return STATE.compareAndSet(this, IDLE, ACTIVE);
-    }
-
-    /** Closes the connection if no exchange is in progress; used when the server stops. */
-    public final void closeIfIdle() {
-        if (STATE.compareAndSet(this, IDLE, CLOSED)) {
-            closeTransport();
-        }
-    }
-
-    public final boolean isOpen() {
-        return state != CLOSED;
-    }
-
-    /** Closes the connection now, whatever it is doing. */
-    @Override
-    public final void close() {
-        state = CLOSED;
-        closeTransport();
-    }
-
-    /**
-     * Closes the connection with a reset (RST) instead of a FIN, for a response that must
-     * not look complete: a FIN would end a close-delimited body as if it were whole. On the
-     * connection's thread.
-     */
-    public final void abort() {
-        state = CLOSED;
-        abortTransport();
-    }
-
-    /** Closes the underlying connection so that the peer sees a reset; by default just closes it. */
-    protected void abortTransport() {
-        closeTransport();
-    }
-
-    /** Whether a write has been blocked past its deadline at {@code now} ({@link System#nanoTime()}). */
-    public final boolean writeStalled(long now) {
-        long deadline = writeDeadline;
-        return deadline != 0 && now - deadline > 0;
-    }
-
     public final ServerContext context() {
         return context;
+    }
+
+    // ---- the state word -------------------------------------------------------------------
+
+    private static int phase(int s) {
+        return s & PHASE;
+    }
+
+    private boolean transition(int from, int to) {
+        while (true) {
+            int s = state;
+            if ((s & PHASE) != from) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, (s & OWNER) | to)) {
+                return true;
+            }
+        }
+    }
+
+    private void setPhase(int phase) {
+        while (true) {
+            int s = state;
+            if (STATE.compareAndSet(this, s, (s & OWNER) | phase)) {
+                return;
+            }
+        }
     }
 }

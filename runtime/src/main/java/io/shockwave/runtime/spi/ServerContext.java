@@ -26,15 +26,20 @@ public interface ServerContext {
     /** The value of the {@code Server} header, in ASCII, or {@code null} to send none. */
     byte[] serverHeader();
 
-    /** True once {@code stop} was called: finish the exchange in progress, then close. */
-    boolean isDraining();
-
     /** Where connections borrow their I/O buffers while an exchange is in progress. */
     default BufferPool bufferPool() {
         return BufferPool.shared();
     }
 
-    /** Tracks a connection, so that stop can drain it and the watchdog can time out its writes. */
+    /**
+     * At the connection limit: starts closing the connection idle the longest, to admit a
+     * new one; false when every connection is busy (then the new one is refused).
+     */
+    default boolean evictIdleConnection() {
+        return false;
+    }
+
+    /** Tracks a connection, so that stop can drain it and the watchdog can check its deadlines. */
     void register(ConnectionChannel channel);
 
     void unregister(ConnectionChannel channel);

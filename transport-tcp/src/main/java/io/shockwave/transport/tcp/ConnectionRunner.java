@@ -71,7 +71,9 @@ final class ConnectionRunner {
     private void first(SocketConnection channel) {
         long open = context.stats().connectionOpened();
         run(channel, () -> {
-            if (open > context.limits().maxConnections()) {
+            // Full: make room by closing the longest-idle keep-alive connections, as nginx
+            // does; refuse only when every connection is busy.
+            if (open > context.limits().maxConnections() && !context.evictIdleConnection()) {
                 context.stats().connectionRejected();
                 refuse(channel);
                 return;
@@ -88,20 +90,33 @@ final class ConnectionRunner {
         void run() throws IOException;
     }
 
+    /**
+     * Runs the engine, and after it either lets the connection go (it suspended: it waits
+     * without a thread from here on) or finishes it. A connection woken while it was
+     * suspending is resumed right here, on the same thread.
+     */
     private void run(SocketConnection channel, Work work) {
-        Runnable suspension = null;
+        boolean suspended = false;
         try {
-            work.run();
-            suspension = channel.suspensionLeft();
+            while (true) {
+                work.run();
+                if (!channel.suspending()) {
+                    break;
+                }
+                Runnable resume = channel.letGo();
+                if (resume == null) {
+                    suspended = true; // another thread may own the connection now: touch nothing
+                    return;
+                }
+                work = resume::run;
+            }
         } catch (IOException e) {
             LOG.debug("Connection from {} ended: {}", channel.remoteAddress(), e.toString());
         } catch (RuntimeException e) {
             context.stats().error();
             LOG.warn("Connection from {} failed", channel.remoteAddress(), e);
         } finally {
-            if (suspension != null) {
-                channel.suspendUntilReadable(suspension);
-            } else {
+            if (!suspended) {
                 channel.close();
                 finish(channel);
             }

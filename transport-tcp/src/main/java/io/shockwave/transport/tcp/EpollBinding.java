@@ -70,74 +70,86 @@ final class EpollBinding implements Binding {
      * (IPv6 and IPv4 on one socket where the host has IPv6); returns the address it got.
      */
     private InetSocketAddress listen(InetSocketAddress address, int port, boolean reusePort) throws IOException {
-        MemorySegment errno = Syscalls.newErrno();
         InetSocketAddress target = address;
         int fd;
         if (target == null) {
             target = new InetSocketAddress(InetAddress.getByName("::"), port);
-            fd = Syscalls.socket(errno, Syscalls.AF_INET6, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
-            if (fd < 0 && Syscalls.errno(errno) == EAFNOSUPPORT) {
+            fd = Syscalls.socket(Syscalls.AF_INET6, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
+            if (fd == -EAFNOSUPPORT) {
                 target = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port);
-                fd = Syscalls.socket(errno, Syscalls.AF_INET, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
+                fd = Syscalls.socket(Syscalls.AF_INET, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
             } else if (fd >= 0) {
-                Syscalls.setIntOption(errno, fd, Syscalls.IPPROTO_IPV6, Syscalls.IPV6_V6ONLY, 0);
+                Syscalls.setIntOption(fd, Syscalls.IPPROTO_IPV6, Syscalls.IPV6_V6ONLY, 0);
             }
         } else {
             int family = target.getAddress() instanceof java.net.Inet4Address ? Syscalls.AF_INET : Syscalls.AF_INET6;
-            fd = Syscalls.socket(errno, family, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
+            fd = Syscalls.socket(family, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
         }
-        if (fd < 0) {
-            throw Syscalls.failure("socket", Syscalls.errno(errno));
-        }
+        check(fd, "socket");
         sockets.add(fd);
-        option(errno, fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEADDR, "SO_REUSEADDR");
+        check(Syscalls.setIntOption(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEADDR, 1), "setsockopt(SO_REUSEADDR)");
         if (reusePort) {
-            option(errno, fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEPORT, "SO_REUSEPORT");
+            check(Syscalls.setIntOption(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEPORT, 1), "setsockopt(SO_REUSEPORT)");
         }
-        if (Syscalls.bind(errno, fd, SocketAddresses.encode(target)) < 0) {
-            throw Syscalls.failure("bind to " + target, Syscalls.errno(errno));
-        }
-        if (Syscalls.listen(errno, fd, BACKLOG) < 0) {
-            throw Syscalls.failure("listen", Syscalls.errno(errno));
-        }
+        check(Syscalls.bind(fd, SocketAddresses.encode(target)), "bind to " + target);
+        check(Syscalls.listen(fd, BACKLOG), "listen");
         byte[] bound = new byte[SocketAddresses.MAX_SIZE];
-        if (Syscalls.getsockname(errno, fd, bound) < 0) {
-            throw Syscalls.failure("getsockname", Syscalls.errno(errno));
-        }
+        check(Syscalls.getsockname(fd, bound), "getsockname");
         // Later sockets join the port the first one got, when it was ephemeral.
         return new InetSocketAddress(target.getAddress(), SocketAddresses.decode(bound).getPort());
     }
 
-    private static void option(MemorySegment errno, int fd, int level, int option, String name) throws IOException {
-        if (Syscalls.setIntOption(errno, fd, level, option, 1) < 0) {
-            throw Syscalls.failure("setsockopt(" + name + ")", Syscalls.errno(errno));
+    private static void check(int result, String call) throws IOException {
+        if (result < 0) {
+            throw Syscalls.failure(call, result);
         }
     }
 
     private void accept(int listening) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = Syscalls.newNativeErrno(arena);
+            MemorySegment state = Syscalls.newNativeState(arena);
             MemorySegment peer = arena.allocate(SocketAddresses.MAX_SIZE, 4);
             MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
             while (!closed) {
-                int fd = Syscalls.accept(errno, listening, peer, length);
+                int fd = Syscalls.accept(state, listening, peer, length);
                 if (fd < 0) {
-                    int e = Syscalls.errno(errno);
                     if (closed) {
                         break;
                     }
-                    if (e != Syscalls.EINTR && e != Syscalls.ECONNABORTED && e != Syscalls.EAGAIN) {
-                        LOG.warn("Accept failed on {}: {}", address, Syscalls.failure("accept4", e).getMessage());
+                    if (fd != -Syscalls.EINTR && fd != -Syscalls.ECONNABORTED && fd != -Syscalls.EAGAIN) {
+                        LOG.warn("Accept failed on {}: {}", address, Syscalls.failure("accept4", fd).getMessage());
                         TcpBinding.pause(); // e.g. out of file descriptors (EMFILE): do not spin
                     }
                     continue;
                 }
-                int n = Math.min(length.get(ValueLayout.JAVA_INT, 0), SocketAddresses.MAX_SIZE);
-                byte[] sockaddr = new byte[peer.get(ValueLayout.JAVA_SHORT, 0) == Syscalls.AF_INET6 ? SocketAddresses.MAX_SIZE : 16];
-                MemorySegment.copy(peer, ValueLayout.JAVA_BYTE, 0, sockaddr, 0, Math.min(n, sockaddr.length));
-                runner.start(new EpollChannel(fd, sockaddr, poller, runner, context));
+                try {
+                    if (!admit(fd, peer, length)) {
+                        LOG.debug("The poller refused the connection accepted on {}", address);
+                        Syscalls.close(fd);
+                    }
+                } catch (Throwable t) {
+                    // One connection's failure must not end the accept loop, nor leak its descriptor.
+                    LOG.warn("Could not start the connection accepted on {}", address, t);
+                    Syscalls.close(fd);
+                }
             }
         }
+    }
+
+    /**
+     * Hands an accepted socket to the poller and its first thread; false if the poller
+     * refused it (it has failed, and said so once, loudly).
+     */
+    private boolean admit(int fd, MemorySegment peer, MemorySegment length) {
+        int n = Math.min(length.get(ValueLayout.JAVA_INT, 0), SocketAddresses.MAX_SIZE);
+        byte[] sockaddr = new byte[peer.get(ValueLayout.JAVA_SHORT, 0) == Syscalls.AF_INET6 ? SocketAddresses.MAX_SIZE : 16];
+        MemorySegment.copy(peer, ValueLayout.JAVA_BYTE, 0, sockaddr, 0, Math.min(n, sockaddr.length));
+        EpollChannel channel = new EpollChannel(fd, sockaddr, poller, runner, context);
+        if (!poller.add(channel)) {
+            return false;
+        }
+        runner.start(channel);
+        return true;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.shockwave.runtime.spi.ServerContext;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -13,22 +12,26 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A non-blocking socket driven through an {@link EpollPoller}. Its virtual thread
- * reads and writes until the socket would block, then arms the poller and parks; an
- * idle connection instead suspends, holding no thread at all until the poller, the
- * watchdog or a stopping server starts a new one. Only the connection's current thread
- * reads, writes and finally closes the descriptor; other threads may only shut it down,
- * and only while it is not yet closed, so they can never touch a reused descriptor.
+ * A non-blocking socket driven through an {@link EpollPoller}: the transport half of a
+ * connection whose life-cycle {@link io.shockwave.runtime.spi.ConnectionChannel} decides.
+ * A reader or writer goes on until the socket would block, then adds what it waits for to
+ * the connection's {@linkplain #interest() interest}, arms the poller and parks until the
+ * poller reports it; a reader and a writer may wait at once. An idle connection that
+ * suspends arms the poller for input and holds no thread at all.
+ *
+ * <p>Only the connection's own thread closes the descriptor ({@link #release}); other
+ * threads may only shut it down, and only while it is not yet closed, so they can never
+ * touch a descriptor the kernel has given to someone else.
  */
 final class EpollChannel extends SocketConnection {
-    private static final VarHandle WAITER;
-    private static final VarHandle SUSPENDED;
+    private static final VarHandle INTEREST;
+    /** A readiness report that ends a wait for input, or for room to write. */
+    private static final int ENDS_READ = Syscalls.EPOLLIN | Syscalls.EPOLLERR | Syscalls.EPOLLHUP;
+    private static final int ENDS_WRITE = Syscalls.EPOLLOUT | Syscalls.EPOLLERR | Syscalls.EPOLLHUP;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            WAITER = lookup.findVarHandle(EpollChannel.class, "waiter", Thread.class);
-            SUSPENDED = lookup.findVarHandle(EpollChannel.class, "suspended", Runnable.class);
+            INTEREST = MethodHandles.lookup().findVarHandle(EpollChannel.class, "interest", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,28 +43,26 @@ final class EpollChannel extends SocketConnection {
     /** The client's sockaddr as accept wrote it; decoded only when asked for. */
     private final byte[] peer;
     private InetSocketAddress local; // guarded by this; asked for rarely, so found on demand
-    private final MemorySegment errno = Syscalls.newErrno();
-    /** The thread parked until the poller reports readiness, if any. */
-    private volatile Thread waiter;
-    /** What runs once a suspended connection wakes; null while it has a thread. */
-    private volatile Runnable suspended;
-    private volatile boolean idleEnded;
-    private boolean armedBefore;
+    /** The events someone waits for and the poller has not reported yet: EPOLLIN, EPOLLOUT. */
+    private volatile int interest;
+    private volatile Thread reader;
+    private volatile Thread writer;
     private boolean released; // guarded by this
 
+    /** The caller adds it to the poller before it serves it; {@link #release} removes it. */
     EpollChannel(int fd, byte[] peer, EpollPoller poller, ConnectionRunner runner, ServerContext context) {
         super(context);
         this.fd = fd;
         this.peer = peer;
         this.poller = poller;
         this.runner = runner;
-        poller.add(this);
     }
 
     @Override
     void configure() throws IOException {
-        if (Syscalls.setIntOption(errno, fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_NODELAY, 1) < 0) {
-            throw Syscalls.failure("setsockopt(TCP_NODELAY)", Syscalls.errno(errno));
+        int r = Syscalls.setIntOption(fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_NODELAY, 1);
+        if (r < 0) {
+            throw Syscalls.failure("setsockopt(TCP_NODELAY)", r);
         }
     }
 
@@ -70,22 +71,28 @@ final class EpollChannel extends SocketConnection {
         return true;
     }
 
+    /** What the poller must report next. */
+    int interest() {
+        return interest;
+    }
+
+    // ---- reading and writing, on the connection's threads ---------------------------------
+
     @Override
     protected int readAvailableNow(byte[] buf, int off, int len) throws IOException {
         while (true) {
-            long n = Syscalls.read(errno, fd, buf, off, len);
+            long n = Syscalls.read(fd, buf, off, len);
             if (n > 0) {
                 return (int) n;
             }
             if (n == 0) {
                 return -1;
             }
-            int e = Syscalls.errno(errno);
-            if (e == Syscalls.EAGAIN) {
+            if (n == -Syscalls.EAGAIN) {
                 return 0;
             }
-            if (e != Syscalls.EINTR) {
-                throw Syscalls.failure("read", e);
+            if (n != -Syscalls.EINTR) {
+                throw Syscalls.failure("read", (int) n);
             }
         }
     }
@@ -97,130 +104,122 @@ final class EpollChannel extends SocketConnection {
             if (n != 0) {
                 return n;
             }
-            await(Syscalls.EPOLLIN, false);
-            if (isReadExpired()) {
-                throw new SocketTimeoutException("read timed out");
+            if (readWaitEnded(false)) {
+                throw isOpen() ? new SocketTimeoutException("read timed out") : new SocketException("Socket closed");
             }
+            await(Syscalls.EPOLLIN, false);
         }
     }
 
     @Override
-    protected void writeFully(byte[] buf, int off, int len) throws IOException {
+    protected void awaitReadableNow() throws IOException {
+        await(Syscalls.EPOLLIN, true);
+    }
+
+    @Override
+    protected void writeNow(byte[] buf, int off, int len) throws IOException {
         int done = 0;
         while (done < len) {
-            long n = Syscalls.send(errno, fd, buf, off + done, len - done);
+            long n = Syscalls.send(fd, buf, off + done, len - done);
             if (n >= 0) {
                 done += (int) n;
-                continue;
-            }
-            int e = Syscalls.errno(errno);
-            if (e == Syscalls.EAGAIN) {
-                await(Syscalls.EPOLLOUT, false);
-                if (!isOpen()) {
+            } else if (n == -Syscalls.EAGAIN) {
+                if (writeWaitEnded()) {
                     throw new SocketException("Socket closed");
                 }
-            } else if (e != Syscalls.EINTR) {
-                throw Syscalls.failure("send", e);
+                await(Syscalls.EPOLLOUT, false);
+            } else if (n != -Syscalls.EINTR) {
+                throw Syscalls.failure("send", (int) n);
             }
         }
-    }
-
-    @Override
-    protected boolean awaitReadableNow() throws IOException {
-        await(Syscalls.EPOLLIN, true);
-        boolean ended = idleEnded;
-        idleEnded = false;
-        return !ended || !isOpen() || isReadExpired();
-    }
-
-    @Override
-    protected void endParkedIdle() {
-        idleEnded = true;
-        wakeWaiter();
     }
 
     /**
-     * Parks until the poller reports {@code events}, the connection is closed, a read is
-     * interrupted or, for an idle wait, the watchdog ends it.
+     * Parks until the poller reports {@code event}, or until the wait should end
+     * ({@link #readWaitEnded}, {@link #writeWaitEnded}); the caller then looks again.
      */
-    private void await(int events, boolean idle) throws IOException {
+    private void await(int event, boolean idle) throws IOException {
         Thread self = Thread.currentThread();
-        waiter = self;
-        if (!interrupted(events, idle)) {
-            if (!poller.arm(this, events, !armedBefore, errno)) {
-                waiter = null;
+        boolean read = event == Syscalls.EPOLLIN;
+        if (read) {
+            reader = self;
+        } else {
+            writer = self;
+        }
+        try {
+            INTEREST.getAndBitwiseOr(this, event);
+            if (!poller.arm(this)) {
                 throw new SocketException("Socket closed");
             }
-            armedBefore = true;
-            while (waiter == self && !interrupted(events, idle)) {
+            while ((interest & event) != 0 && !(read ? readWaitEnded(idle) : writeWaitEnded())) {
                 if (self.isInterrupted()) {
-                    // park would return at once, forever: give up the way the JDK's sockets do
-                    waiter = null;
+                    // park would return at once, for ever: give up the way the JDK's sockets do
                     throw new InterruptedIOException("interrupted while waiting on the socket");
                 }
                 LockSupport.park(this);
             }
+        } finally {
+            if (read) {
+                reader = null;
+            } else {
+                writer = null;
+            }
         }
-        waiter = null;
     }
 
-    private boolean interrupted(int events, boolean idle) {
-        return !isOpen() || (events == Syscalls.EPOLLIN && isReadExpired()) || (idle && idleEnded);
+    /**
+     * From the poller: {@code events} happened. A wait they end is woken (a suspended
+     * connection resumed), and the descriptor, disabled by the report, is armed again for
+     * what is still waited for.
+     */
+    void ready(int events) {
+        int ended = ((events & ENDS_READ) != 0 ? Syscalls.EPOLLIN : 0)
+                | ((events & ENDS_WRITE) != 0 ? Syscalls.EPOLLOUT : 0);
+        int before = (int) INTEREST.getAndBitwiseAnd(this, ~ended);
+        if ((ended & Syscalls.EPOLLOUT) != 0) {
+            wakeWriter();
+        }
+        if ((ended & Syscalls.EPOLLIN) != 0) {
+            wake();
+        }
+        if ((before & ~ended) != 0) {
+            poller.arm(this);
+        }
     }
 
     @Override
-    void suspendUntilReadable(Runnable resume) {
-        context().stats().connectionSuspended(1);
-        suspended = resume;
-        if (!isOpen() || isReadExpired() || !poller.arm(this, Syscalls.EPOLLIN, !armedBefore, errno)) {
-            wakeSuspended(); // the resumed engine finds out what happened
-            return;
-        }
-        armedBefore = true;
-        // From here on this thread must not touch the connection: another may own it.
-    }
-
-    /** The poller saw the descriptor ready. */
-    void ready() {
-        Thread t = waiter;
-        if (t != null) {
-            if (WAITER.compareAndSet(this, t, null)) {
-                LockSupport.unpark(t);
-            }
-            return;
-        }
-        wakeSuspended();
-    }
-
-    private void wakeSuspended() {
-        Runnable resume = suspended;
-        if (resume != null && SUSPENDED.compareAndSet(this, resume, null)) {
-            context().stats().connectionSuspended(-1);
-            clearReadDeadline();
-            runner.resume(this, resume);
-        }
-    }
-
-    private void wake() {
-        wakeWaiter();
-        wakeSuspended();
-    }
-
-    private void wakeWaiter() {
-        Thread t = waiter;
+    protected void wakeReader() {
+        Thread t = reader;
         if (t != null) {
             LockSupport.unpark(t);
         }
     }
 
-    /** The read deadline passed: a parked read throws, a suspended connection wakes to find out. */
     @Override
-    protected void interruptRead() {
-        wake(); // the expiry is already recorded: a parked read throws once it looks
+    protected void wakeWriter() {
+        Thread t = writer;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    // ---- suspension ------------------------------------------------------------------------
+
+    @Override
+    protected boolean armForResume() {
+        INTEREST.getAndBitwiseOr(this, Syscalls.EPOLLIN);
+        return poller.arm(this);
     }
 
     @Override
-    void shutdownOutput() {
+    protected void startResume(Runnable resume) {
+        runner.resume(this, resume);
+    }
+
+    // ---- closing -------------------------------------------------------------------------
+
+    @Override
+    protected void shutdownOutputNow() {
         synchronized (this) {
             if (!released) {
                 Syscalls.shutdown(fd, Syscalls.SHUT_WR);
@@ -228,16 +227,14 @@ final class EpollChannel extends SocketConnection {
         }
     }
 
-    /** Any thread: the client sees the connection end, and its thread, if parked, wakes up. */
+    /** Any thread: the client sees the connection end, and a read or write in progress fails. */
     @Override
     protected void closeTransport() {
-        // The connection is already marked closed (close, closeIfIdle): a waiter sees it once woken.
         synchronized (this) {
             if (!released) {
                 Syscalls.shutdown(fd, Syscalls.SHUT_RDWR);
             }
         }
-        wake();
     }
 
     /** On the connection's thread: SO_LINGER 0 and close, which sends a reset and no FIN. */
@@ -247,11 +244,11 @@ final class EpollChannel extends SocketConnection {
         synchronized (this) {
             if (!released) {
                 released = true;
-                Syscalls.setLinger(errno, fd, 0);
+                Syscalls.setLinger(fd, 0);
                 Syscalls.close(fd);
             }
         }
-        wake();
+        wakeWriter();
     }
 
     @Override
@@ -275,7 +272,7 @@ final class EpollChannel extends SocketConnection {
         if (local == null && !released) {
             // Not the listener's address: a wildcard listener's connections each have their own.
             byte[] sockaddr = new byte[SocketAddresses.MAX_SIZE];
-            if (Syscalls.getsockname(Syscalls.newErrno(), fd, sockaddr) == 0) {
+            if (Syscalls.getsockname(fd, sockaddr) >= 0) {
                 local = SocketAddresses.decode(sockaddr);
             }
         }

@@ -12,47 +12,62 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The epoll instance every connection of the process waits on (descriptors are per
- * process, and like the JDK's own pollers it lives as long as the process). Sockets are
- * armed one shot at a time ({@code EPOLLONESHOT}) by the thread about to wait: arming
- * needs no wake-up of anyone, and each readiness is reported once. The event's data is
- * the file descriptor, which finds the connection in a table indexed by descriptor;
- * since descriptors are reused, a connection may be woken by an event meant for its
+ * process, and like the JDK's own pollers it lives as long as the process). A socket is
+ * added once, when it is accepted, and armed one shot at a time ({@code EPOLLONESHOT}) by
+ * the thread about to wait, for the events its reader and writer wait for together: arming
+ * needs no wake-up of anyone, and each readiness is reported once. The event's data is the
+ * file descriptor, which finds the connection in a table indexed by descriptor; since
+ * descriptors are reused, a connection may be woken by an event meant for its
  * predecessor, and every waiter treats a wake-up as a hint.
  *
  * <p>Events are harvested by a virtual thread with non-blocking {@code epoll_wait}, so
  * that under load waking a connection costs no switch to another OS thread: the
- * harvester runs between the connections on the same carrier. Only when a harvest finds
- * nothing does it park, after arming a second epoll instance that holds the first; a
- * platform thread blocked on that one unparks the harvester when events come again.
+ * harvester runs between the connections on the same carrier. When a harvest finds
+ * nothing it parks, after arming a second epoll instance that holds the first; a platform
+ * thread blocked on that one unparks it when events come again. The same platform thread
+ * looks every {@link #WATCH_MILLIS}: if the harvester has not run since (every carrier
+ * busy, or its turn not come), it harvests itself, so readiness is never held back by the
+ * virtual-thread scheduler.
+ *
+ * <p>An error of {@code epoll_wait} or {@code epoll_ctl} on the poller's own instances
+ * cannot be recovered from: every connection waiting on it would wait for ever. The poller
+ * then fails loudly: it logs an error, closes every connection, and refuses new ones.
  */
 final class EpollPoller {
     private static final Logger LOG = LoggerFactory.getLogger(EpollPoller.class);
     private static final int MAX_EVENTS = 256;
+    static final int WATCH_MILLIS = 10;
 
     private static EpollPoller shared;
 
     private final int epfd;
     private final int outerFd;
-    private final MemorySegment events;
-    private final MemorySegment errno;
     private final Object tableLock = new Object();
     private volatile AtomicReferenceArray<EpollChannel> byFd = new AtomicReferenceArray<>(1024);
     private final Thread harvester;
+    /** Harvests so far, by either thread; the watching thread compares it between looks. */
+    private volatile long harvests;
+    private volatile boolean harvesterParked;
+    private volatile boolean failed;
 
     private EpollPoller() throws IOException {
-        Arena arena = Arena.global();
-        this.errno = Syscalls.newNativeErrno(arena);
-        this.events = arena.allocate((long) Syscalls.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
-        this.epfd = Syscalls.epollCreate(errno);
-        this.outerFd = epfd < 0 ? -1 : Syscalls.epollCreate(errno);
-        if (outerFd < 0) {
-            throw Syscalls.failure("epoll_create1", Syscalls.errno(errno));
+        int inner = Syscalls.epollCreate();
+        if (inner < 0) {
+            throw Syscalls.failure("epoll_create1", inner);
         }
-        if (Syscalls.epollCtl(Syscalls.newErrno(), outerFd, Syscalls.EPOLL_CTL_ADD, epfd, 0) < 0) {
-            throw Syscalls.failure("epoll_ctl", Syscalls.errno(errno));
+        int outer = Syscalls.epollCreate();
+        int r = outer < 0 ? outer : Syscalls.epollCtl(outer, Syscalls.EPOLL_CTL_ADD, inner, 0);
+        if (r < 0) {
+            Syscalls.close(inner);
+            if (outer >= 0) {
+                Syscalls.close(outer);
+            }
+            throw Syscalls.failure(outer < 0 ? "epoll_create1" : "epoll_ctl", r);
         }
+        this.epfd = inner;
+        this.outerFd = outer;
         this.harvester = Thread.ofVirtual().name("shockwave-poller").unstarted(this::harvest);
-        Thread.ofPlatform().daemon().name("shockwave-poller-wakeup").start(this::wakeHarvester);
+        Thread.ofPlatform().daemon().name("shockwave-poller-watch").start(this::watch);
         harvester.start();
     }
 
@@ -64,8 +79,15 @@ final class EpollPoller {
         return shared;
     }
 
-    /** Makes events on the channel's descriptor find it. */
-    void add(EpollChannel channel) {
+    /**
+     * Makes events on the channel's descriptor find it, and adds the descriptor to epoll
+     * with no events armed yet. Returns false if that failed (the socket is then closed by
+     * the caller) or the poller has failed.
+     */
+    boolean add(EpollChannel channel) {
+        if (failed) {
+            return false;
+        }
         int fd = channel.fd;
         synchronized (tableLock) {
             AtomicReferenceArray<EpollChannel> table = byFd;
@@ -78,6 +100,13 @@ final class EpollPoller {
             }
             table.set(fd, channel);
         }
+        int r = Syscalls.epollCtl(epfd, Syscalls.EPOLL_CTL_ADD, fd, Syscalls.EPOLLONESHOT);
+        if (r < 0) {
+            LOG.debug("epoll_ctl(ADD) on {} failed: errno {}", fd, -r);
+            remove(channel);
+            return false;
+        }
+        return true;
     }
 
     /** Before the channel's descriptor is closed: later events on it are not the channel's. */
@@ -88,71 +117,133 @@ final class EpollPoller {
     }
 
     /**
-     * Asks for one report when the descriptor is ready for {@code events}; on the thread
-     * that will wait. Returns false if epoll refused (e.g. the descriptor is gone).
+     * Arms the descriptor for one report of what the channel waits for now
+     * ({@link EpollChannel#interest()}); by a thread about to wait, or after a report that
+     * left another waiter waiting. Arms again if the set changed meanwhile, so the last
+     * arming always carries the latest set. Returns false if epoll refused (the socket is
+     * gone) or the poller has failed.
      */
-    boolean arm(EpollChannel channel, int events, boolean first, MemorySegment errno) {
-        int op = first ? Syscalls.EPOLL_CTL_ADD : Syscalls.EPOLL_CTL_MOD;
+    boolean arm(EpollChannel channel) {
         // No EPOLLRDHUP: a client's FIN makes the socket readable anyway, and a writer
         // waiting for room would be woken by it again and again.
-        int r = Syscalls.epollCtl(errno, epfd, op, channel.fd, events | Syscalls.EPOLLONESHOT);
-        if (r < 0) {
-            LOG.debug("epoll_ctl on {} failed: errno {}", channel.fd, Syscalls.errno(errno));
-            return false;
+        int events = channel.interest();
+        while (events != 0) {
+            if (failed) {
+                return false;
+            }
+            int r = Syscalls.epollCtl(epfd, Syscalls.EPOLL_CTL_MOD, channel.fd, events | Syscalls.EPOLLONESHOT);
+            if (r < 0) {
+                LOG.debug("epoll_ctl(MOD) on {} failed: errno {}", channel.fd, -r);
+                return false;
+            }
+            int now = channel.interest();
+            if (now == events) {
+                return true;
+            }
+            events = now;
         }
         return true;
     }
 
     /** On a virtual thread: hands out what is ready, and parks while nothing is. */
     private void harvest() {
-        MemorySegment state = Syscalls.newNativeErrno(Arena.global());
-        while (true) {
+        MemorySegment state = Syscalls.newNativeState(Arena.global());
+        MemorySegment events = Arena.global().allocate((long) Syscalls.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
+        while (!failed) {
             int n = Syscalls.epollWait(state, epfd, events, MAX_EVENTS, 0);
-            if (n < 0 && Syscalls.errno(state) != Syscalls.EINTR) {
-                LOG.error("epoll_wait failed: errno {}; connections waiting on it are stuck", Syscalls.errno(state));
-                return;
-            }
+            harvests++;
             if (n > 0) {
-                dispatch(n);
+                dispatch(events, n);
                 Thread.yield(); // let the woken connections run, then look again
                 continue;
             }
-            // Nothing ready: park until the outer epoll, armed again here, finds the inner one
-            // readable. Arming reports readiness already there, so nothing slips in between.
-            if (Syscalls.epollCtl(Syscalls.newErrno(), outerFd, Syscalls.EPOLL_CTL_MOD, epfd,
-                    Syscalls.EPOLLIN | Syscalls.EPOLLONESHOT) < 0) {
-                LOG.error("epoll_ctl on the poller failed; connections waiting on it are stuck");
+            if (n < 0 && n != -Syscalls.EINTR) {
+                fail("epoll_wait", -n);
                 return;
             }
+            // Nothing ready: park until the outer epoll, armed again here, finds the inner one
+            // readable. Arming reports readiness already there, so nothing slips in between.
+            int r = Syscalls.epollCtl(outerFd, Syscalls.EPOLL_CTL_MOD, epfd, Syscalls.EPOLLIN | Syscalls.EPOLLONESHOT);
+            if (r < 0) {
+                fail("epoll_ctl on the poller", -r);
+                return;
+            }
+            harvesterParked = true;
             LockSupport.park(this);
+            harvesterParked = false;
         }
     }
 
-    private void dispatch(int n) {
+    /**
+     * On a platform thread: blocks on the outer epoll to unpark the harvester when events
+     * come, and every {@link #WATCH_MILLIS} checks that the harvester has run; if it has
+     * not, it harvests itself.
+     */
+    private void watch() {
+        MemorySegment state = Syscalls.newNativeState(Arena.global());
+        MemorySegment outerEvent = Arena.global().allocate(Syscalls.EPOLL_EVENT_SIZE, 8);
+        MemorySegment events = Arena.global().allocate((long) Syscalls.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
+        long seen = -1;
+        while (!failed) {
+            int n = Syscalls.epollWait(state, outerFd, outerEvent, 1, WATCH_MILLIS);
+            if (n > 0) {
+                LockSupport.unpark(harvester);
+                continue;
+            }
+            if (n < 0 && n != -Syscalls.EINTR) {
+                fail("epoll_wait on the poller", -n);
+                return;
+            }
+            long now = harvests;
+            if (now == seen && !harvesterParked) {
+                // The harvester has had no carrier for a whole look: events wait on it. Harvest here.
+                int ready = Syscalls.epollWait(state, epfd, events, MAX_EVENTS, 0);
+                if (ready > 0) {
+                    harvests++;
+                    dispatch(events, ready);
+                }
+            }
+            seen = now;
+        }
+    }
+
+    private void dispatch(MemorySegment events, int n) {
         long stride = Syscalls.EPOLL_EVENT_SIZE;
         AtomicReferenceArray<EpollChannel> table = byFd;
         for (int i = 0; i < n; i++) {
+            int mask = events.get(ValueLayout.JAVA_INT_UNALIGNED, i * stride);
             int fd = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * stride + Syscalls.EPOLL_DATA_OFFSET);
             EpollChannel channel = fd < table.length() ? table.get(fd) : null;
             if (channel != null) {
-                channel.ready();
+                channel.ready(mask);
             }
         }
     }
 
-    /** On a platform thread: blocks until the connections' epoll has events, then wakes the harvester. */
-    private void wakeHarvester() {
-        MemorySegment state = Syscalls.newNativeErrno(Arena.global());
-        MemorySegment event = Arena.global().allocate(Syscalls.EPOLL_EVENT_SIZE, 8);
-        while (true) {
-            int n = Syscalls.epollWait(state, outerFd, event, 1, -1);
-            if (n < 0 && Syscalls.errno(state) != Syscalls.EINTR) {
-                LOG.error("epoll_wait failed: errno {}; connections waiting on it are stuck", Syscalls.errno(state));
-                return;
-            }
-            if (n > 0) {
-                LockSupport.unpark(harvester);
+    /** No connection can be woken any more: say so, and close every one rather than let them hang. */
+    private void fail(String call, int errno) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        LOG.error("The epoll poller failed ({}: {}); closing every connection, and refusing new ones",
+                call, Syscalls.failure(call, errno).getMessage());
+        AtomicReferenceArray<EpollChannel> table = byFd;
+        for (int i = 0; i < table.length(); i++) {
+            EpollChannel c = table.get(i);
+            if (c != null) {
+                c.close();
             }
         }
+    }
+
+    /** Whether the poller has failed and refuses connections. */
+    boolean hasFailed() {
+        return failed;
+    }
+
+    /** For tests: makes the poller fail as if {@code epoll_wait} had returned {@code errno}. */
+    void failForTest(int errno) {
+        fail("epoll_wait", errno);
     }
 }

@@ -19,20 +19,18 @@ abstract class SocketConnection extends ConnectionChannel {
      */
     abstract void configure() throws IOException;
 
-    /** Sends a FIN after what was written, leaving the input open. */
-    abstract void shutdownOutput() throws IOException;
-
-    /**
-     * Waits for bytes without a thread, then runs {@code resume} on a new one; on the
-     * connection's thread, as its last act. Only where {@link #canSuspend()}.
-     */
-    void suspendUntilReadable(Runnable resume) {
-        throw new UnsupportedOperationException();
+    /** Whether the engine suspended the connection as it returned (see {@link #letGo}). */
+    final boolean suspending() {
+        return isSuspending();
     }
 
-    /** The resume the engine left when it suspended, or null when the connection is finished. */
-    final Runnable suspensionLeft() {
-        return takeSuspension();
+    /**
+     * Once the engine returned after suspending: null when the connection now waits
+     * without a thread (the caller must not touch it again), or the resume to run at once
+     * on this thread when something woke it meanwhile.
+     */
+    final Runnable letGo() {
+        return completeSuspension();
     }
 
     /** Frees what the connection holds once it is finished and closed; on its last thread. */

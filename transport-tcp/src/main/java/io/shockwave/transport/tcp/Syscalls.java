@@ -8,14 +8,17 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.SocketException;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The Linux system calls the epoll transport makes, through {@code java.lang.foreign}.
  * Calls that never block ({@code read}/{@code send} on non-blocking sockets,
  * {@code epoll_ctl}) are critical downcalls that may pass heap arrays, so a read goes
  * straight into the connection's byte array with no copy through a direct buffer.
- * Failures return -1 with the {@code errno} written to the caller's state segment (see
- * {@link #newErrno()}), so that a thread's errno is not lost to the JVM's own calls.
+ *
+ * <p>A failed call returns {@code -errno}. The errno is captured into a slot of a small
+ * pool of native memory, taken for the length of one call: no two threads share one (a
+ * reader and a writer of one connection may call at once), and no call allocates.
  */
 final class Syscalls {
     static final int AF_INET = 2;
@@ -39,8 +42,11 @@ final class Syscalls {
     static final int EPOLL_CTL_MOD = 3;
     static final int EPOLLIN = 0x1;
     static final int EPOLLOUT = 0x4;
+    static final int EPOLLERR = 0x8;
+    static final int EPOLLHUP = 0x10;
     static final int EPOLLONESHOT = 1 << 30;
     static final int EINTR = 4;
+    static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int ECONNABORTED = 103;
     /** {@code struct epoll_event} is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
@@ -132,103 +138,182 @@ final class Syscalls {
         return UNAVAILABLE;
     }
 
-    /**
-     * A segment for the errno of one thread's calls. On the heap, so that it costs a
-     * connection no native memory; only critical calls may use it (the others run on
-     * the acceptor and poller threads, which use {@link #newNativeErrno}).
-     */
-    static MemorySegment newErrno() {
-        return MemorySegment.ofArray(new int[1]);
-    }
+    // ---- the pool of call states ---------------------------------------------------------
 
-    static MemorySegment newNativeErrno(Arena arena) {
-        return arena.allocate(Linker.Option.captureStateLayout());
-    }
+    private static final int SLOTS = 64;
+    /** One flag per 64-byte line, so that threads taking neighbouring slots do not share a line. */
+    private static final int STRIDE = 16;
+    private static final AtomicIntegerArray TAKEN = new AtomicIntegerArray(SLOTS * STRIDE);
+    private static final MemorySegment[] STATES = new MemorySegment[SLOTS];
+    private static final MemorySegment[] EVENTS = new MemorySegment[SLOTS];
+    private static final MemorySegment[] WORDS = new MemorySegment[SLOTS];
 
-    static int errno(MemorySegment state) {
-        return state.get(INT, 0);
-    }
-
-    static int socket(MemorySegment errno, int domain, int type) {
-        try {
-            return (int) SOCKET.invokeExact(errno, domain, type, 0);
-        } catch (Throwable t) {
-            throw unexpected(t);
+    static {
+        Arena arena = Arena.global();
+        for (int i = 0; i < SLOTS; i++) {
+            STATES[i] = arena.allocate(Linker.Option.captureStateLayout());
+            EVENTS[i] = arena.allocate(16, 8);
+            WORDS[i] = arena.allocate(8, 8);
         }
     }
 
-    /** Sets an int option; -1 with errno on failure. */
-    static int setIntOption(MemorySegment errno, int fd, int level, int option, int value) {
-        try {
-            MemorySegment v = MemorySegment.ofArray(new int[] {value});
-            return (int) SETSOCKOPT.invokeExact(errno, fd, level, option, v, 4);
-        } catch (Throwable t) {
-            throw unexpected(t);
+    /** A slot for one call; on the rare miss (every slot busy) -1, and the caller uses fresh memory. */
+    private static int take() {
+        int start = (int) Thread.currentThread().threadId() & (SLOTS - 1);
+        for (int i = 0; i < SLOTS; i++) {
+            int slot = (start + i) & (SLOTS - 1);
+            if (TAKEN.getPlain(slot * STRIDE) == 0 && TAKEN.compareAndSet(slot * STRIDE, 0, 1)) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private static void give(int slot) {
+        if (slot >= 0) {
+            TAKEN.setRelease(slot * STRIDE, 0);
         }
     }
 
-    /** SO_LINGER on with {@code seconds}: 0 makes close send a reset. -1 with errno on failure. */
-    static int setLinger(MemorySegment errno, int fd, int seconds) {
+    private static MemorySegment state(int slot) {
+        return slot >= 0 ? STATES[slot] : Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
+    }
+
+    private static MemorySegment event(int slot) {
+        return slot >= 0 ? EVENTS[slot] : Arena.ofAuto().allocate(16, 8);
+    }
+
+    private static MemorySegment word(int slot) {
+        return slot >= 0 ? WORDS[slot] : Arena.ofAuto().allocate(8, 8);
+    }
+
+    /** {@code result}, or {@code -errno} when it is -1. */
+    private static int orErrno(int result, MemorySegment state) {
+        return result >= 0 ? result : -state.get(INT, 0);
+    }
+
+    // ---- the calls: each returns its result, or -errno -----------------------------------
+
+    static int socket(int domain, int type) {
+        int slot = take();
         try {
-            MemorySegment v = MemorySegment.ofArray(new int[] {1, seconds}); // struct linger { l_onoff; l_linger }
-            return (int) SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_LINGER, v, 8);
+            MemorySegment st = state(slot);
+            return orErrno((int) SOCKET.invokeExact(st, domain, type, 0), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
-    static int bind(MemorySegment errno, int fd, byte[] sockaddr) {
+    static int setIntOption(int fd, int level, int option, int value) {
+        int slot = take();
         try {
-            return (int) BIND.invokeExact(errno, fd, MemorySegment.ofArray(sockaddr), sockaddr.length);
+            MemorySegment st = state(slot);
+            MemorySegment v = word(slot);
+            v.set(INT, 0, value);
+            return orErrno((int) SETSOCKOPT.invokeExact(st, fd, level, option, v, 4), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
-    static int listen(MemorySegment errno, int fd, int backlog) {
+    /** SO_LINGER on with {@code seconds}: 0 makes close send a reset. */
+    static int setLinger(int fd, int seconds) {
+        int slot = take();
         try {
-            return (int) LISTEN.invokeExact(errno, fd, backlog);
+            MemorySegment st = state(slot);
+            MemorySegment v = word(slot); // struct linger { int l_onoff; int l_linger; }
+            v.set(INT, 0, 1);
+            v.set(INT, 4, seconds);
+            return orErrno((int) SETSOCKOPT.invokeExact(st, fd, SOL_SOCKET, SO_LINGER, v, 8), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
+        }
+    }
+
+    static int bind(int fd, byte[] sockaddr) {
+        int slot = take();
+        try {
+            MemorySegment st = state(slot);
+            return orErrno((int) BIND.invokeExact(st, fd, MemorySegment.ofArray(sockaddr), sockaddr.length), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        } finally {
+            give(slot);
+        }
+    }
+
+    static int listen(int fd, int backlog) {
+        int slot = take();
+        try {
+            MemorySegment st = state(slot);
+            return orErrno((int) LISTEN.invokeExact(st, fd, backlog), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
     /** Writes the socket's own address into {@code sockaddr}. */
-    static int getsockname(MemorySegment errno, int fd, byte[] sockaddr) {
+    static int getsockname(int fd, byte[] sockaddr) {
+        int slot = take();
         try {
-            MemorySegment length = MemorySegment.ofArray(new int[] {sockaddr.length});
-            return (int) GETSOCKNAME.invokeExact(errno, fd, MemorySegment.ofArray(sockaddr), length);
+            MemorySegment st = state(slot);
+            MemorySegment length = word(slot);
+            length.set(INT, 0, sockaddr.length);
+            return orErrno((int) GETSOCKNAME.invokeExact(st, fd, MemorySegment.ofArray(sockaddr), length), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
-    /** Blocks until a connection comes; the new socket is non-blocking. */
-    static int accept(MemorySegment errno, int fd, MemorySegment address, MemorySegment length) {
+    /**
+     * Blocks until a connection comes; the new socket is non-blocking. On the acceptor's
+     * platform thread, with memory of its own: {@code state} for the errno.
+     */
+    static int accept(MemorySegment state, int fd, MemorySegment address, MemorySegment length) {
         try {
             length.set(INT, 0, (int) address.byteSize());
-            return (int) ACCEPT4.invokeExact(errno, fd, address, length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            return orErrno((int) ACCEPT4.invokeExact(state, fd, address, length, SOCK_NONBLOCK | SOCK_CLOEXEC), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    /** Reads into {@code buf[off, off+len)}: bytes read, 0 at end of stream, -1 with errno. */
-    static long read(MemorySegment errno, int fd, byte[] buf, int off, int len) {
+    /** Reads into {@code buf[off, off+len)}: bytes read, 0 at end of stream, or -errno. */
+    static long read(int fd, byte[] buf, int off, int len) {
+        int slot = take();
         try {
-            return (long) READ.invokeExact(errno, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+            MemorySegment st = state(slot);
+            long n = (long) READ.invokeExact(st, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+            return n >= 0 ? n : -st.get(INT, 0);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
-    /** Sends from {@code buf[off, off+len)} without raising SIGPIPE: bytes sent, or -1 with errno. */
-    static long send(MemorySegment errno, int fd, byte[] buf, int off, int len) {
+    /** Sends from {@code buf[off, off+len)} without raising SIGPIPE: bytes sent, or -errno. */
+    static long send(int fd, byte[] buf, int off, int len) {
+        int slot = take();
         try {
-            return (long) SEND.invokeExact(errno, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len,
+            MemorySegment st = state(slot);
+            long n = (long) SEND.invokeExact(st, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len,
                     MSG_NOSIGNAL);
+            return n >= 0 ? n : -st.get(INT, 0);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
@@ -248,37 +333,54 @@ final class Syscalls {
         }
     }
 
-    static int epollCreate(MemorySegment errno) {
+    static int epollCreate() {
+        int slot = take();
         try {
-            return (int) EPOLL_CREATE1.invokeExact(errno, EPOLL_CLOEXEC);
+            MemorySegment st = state(slot);
+            return orErrno((int) EPOLL_CREATE1.invokeExact(st, EPOLL_CLOEXEC), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
-    /** Adds or modifies {@code fd}'s interest in {@code events}, with {@code fd} as the event's data. */
-    static int epollCtl(MemorySegment errno, int epfd, int op, int fd, int events) {
+    /** Adds or modifies {@code fd}'s interest in {@code events}, with {@code fd} as the event's data: 0 or -errno. */
+    static int epollCtl(int epfd, int op, int fd, int events) {
+        int slot = take();
         try {
-            MemorySegment event = MemorySegment.ofArray(new long[2]);
+            MemorySegment st = state(slot);
+            MemorySegment event = event(slot);
             event.set(INT, 0, events);
             event.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, fd);
-            return (int) EPOLL_CTL.invokeExact(errno, epfd, op, fd, event);
+            return orErrno((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st);
         } catch (Throwable t) {
             throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 
-    /** Waits up to {@code timeoutMillis} (-1: for ever, 0: not at all) for events: their number, or -1 with errno. */
-    static int epollWait(MemorySegment errno, int epfd, MemorySegment events, int max, int timeoutMillis) {
+    /**
+     * Waits up to {@code timeoutMillis} (-1: for ever, 0: not at all) for events: their
+     * number, or -errno. The caller's {@code state} holds the errno: a call that blocks
+     * must not hold a pooled slot.
+     */
+    static int epollWait(MemorySegment state, int epfd, MemorySegment events, int max, int timeoutMillis) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(errno, epfd, events, max, timeoutMillis);
+            return orErrno((int) EPOLL_WAIT.invokeExact(state, epfd, events, max, timeoutMillis), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    /** An exception for a failed call, named after its errno. */
+    static MemorySegment newNativeState(Arena arena) {
+        return arena.allocate(Linker.Option.captureStateLayout());
+    }
+
+    /** An exception for a call that failed with {@code errno} (positive, or the negative result). */
     static SocketException failure(String call, int errno) {
+        errno = Math.abs(errno);
         String what = switch (errno) {
             case 9 -> "Bad file descriptor";
             case 11 -> "Resource temporarily unavailable";

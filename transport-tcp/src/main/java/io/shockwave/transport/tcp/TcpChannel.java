@@ -35,13 +35,21 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
-    void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
+    protected int readNow(byte[] buf, int off, int len) throws IOException {
+        return in.read(buf, off, len);
     }
 
-    /** Shuts the input down: a blocked read returns, and a 408 can still be written. */
     @Override
-    protected void interruptRead() {
+    protected void writeNow(byte[] buf, int off, int len) throws IOException {
+        out.write(buf, off, len);
+    }
+
+    /**
+     * A blocked socket read cannot be woken otherwise: shut the input down. The read
+     * returns, and a response (a 408, the last one before a stop) can still be written.
+     */
+    @Override
+    protected void wakeReader() {
         try {
             socket.shutdownInput();
         } catch (IOException ignored) {
@@ -50,13 +58,12 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
-    protected int readNow(byte[] buf, int off, int len) throws IOException {
-        return in.read(buf, off, len);
-    }
-
-    @Override
-    protected void writeFully(byte[] buf, int off, int len) throws IOException {
-        out.write(buf, off, len);
+    protected void shutdownOutputNow() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException ignored) {
+            // closed or reset meanwhile: the client sees the end anyway
+        }
     }
 
     @Override

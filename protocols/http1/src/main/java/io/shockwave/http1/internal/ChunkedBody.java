@@ -219,6 +219,11 @@ final class ChunkedBody extends RequestBody {
     }
 
     @Override
+    boolean requestFollows() {
+        return state == DONE && in.available() > 0;
+    }
+
+    @Override
     boolean isComplete() {
         return state == DONE && failure() == null;
     }

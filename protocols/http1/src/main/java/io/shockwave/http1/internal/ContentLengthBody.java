@@ -35,6 +35,11 @@ final class ContentLengthBody extends RequestBody {
     }
 
     @Override
+    boolean requestFollows() {
+        return in.available() > remaining;
+    }
+
+    @Override
     boolean isComplete() {
         return remaining == 0 && failure() == null;
     }

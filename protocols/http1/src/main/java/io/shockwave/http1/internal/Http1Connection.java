@@ -20,17 +20,34 @@ import java.nio.charset.StandardCharsets;
  * The actor that owns one HTTP/1.x connection: on its virtual thread it reads a request
  * head, runs the handler, writes the response and loops while the connection stays
  * alive (RFC 9112 §9.3). Pipelined requests already in the buffer are served in order
- * without flushing in between, so their responses leave in as few writes as possible.
+ * without flushing in between, so their responses leave in as few writes as possible,
+ * but never more than {@link #TURN} of them before the connection gives way to others.
+ *
+ * <p>A connection that ends after a response closes in stages (RFC 9112 §9.6): it
+ * flushes, shuts its output down, and reads and drops what the client still sends for a
+ * while before it closes, since closing with unread input would send a reset that can
+ * destroy the response before the client has read it.
  */
 public final class Http1Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Http1Connection.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Unread body bytes the server reads and drops to keep a connection alive; past this it closes. */
     private static final long MAX_DISCARD = 256 * 1024;
-    /** What {@link #awaitRequest} found: the connection ends, a request is buffered, or it suspended. */
+    /**
+     * Requests served back to back before the connection gives way to the others on its
+     * carrier: a client whose pipelined input never runs dry must not keep fresh connections,
+     * or the poller, from running (Netty reads at most 16 messages per turn, likewise).
+     */
+    static final int TURN = 16;
+    /** What the connection does next: it is finished, a request is buffered, it suspended, or it closes in stages. */
     private static final int END = 0;
     private static final int READY = 1;
     private static final int SUSPENDED = 2;
+    private static final int LAST = 3;
+    /** How an exchange ended: the connection serves on, closes in stages, or closes now. */
+    private static final int KEEP = 0;
+    private static final int CLOSE_IN_STAGES = 1;
+    private static final int GONE = 2;
 
     private final ConnectionChannel channel;
     private final ServerContext context;
@@ -39,6 +56,7 @@ public final class Http1Connection {
     private final int headTimeoutMillis;
     private final int idleTimeoutMillis;
     private final int bodyTimeoutMillis;
+    private final int lingerMillis;
     private final InputBuffer in;
     private final OutputBuffer out;
     private final RequestParser parser;
@@ -46,11 +64,14 @@ public final class Http1Connection {
     private final Http1Response response;
     private final ContentLengthBody fixedBody;
     private final Runnable resumer = this::resume;
+    /** When the connection was accepted: the first request's head timeout runs from there. */
+    private final long openedAt = System.nanoTime();
     private ChunkedBody chunkedBody;
     private RequestBody body;
     private byte[] oneByte;
     private byte[] scratch;
 
+    private long exchanges;
     private boolean continuePending;
     private boolean broken;
     private int currentTimeout = -1;
@@ -64,6 +85,7 @@ public final class Http1Connection {
         this.headTimeoutMillis = (int) t.requestHead().toMillis();
         this.idleTimeoutMillis = (int) t.idle().toMillis();
         this.bodyTimeoutMillis = (int) t.bodyRead().toMillis();
+        this.lingerMillis = (int) t.linger().toMillis();
         // Room for a whole head, and for a whole chunk-size or trailer line: each limit must be
         // met by its own check (400, 414, 431) before the buffer can run full.
         int maxBuffered = Math.max(limits.maxRequestLineLength() + limits.maxHeaderBytes(),
@@ -81,7 +103,7 @@ public final class Http1Connection {
         run(false);
     }
 
-    /** Continues a connection that suspended while idle; on a new thread, once bytes arrived. */
+    /** Continues a connection that suspended while idle; on a new thread, once something woke it. */
     private void resume() {
         run(true);
     }
@@ -90,10 +112,22 @@ public final class Http1Connection {
         int next = END;
         try {
             next = resumed ? readIdle(true) : awaitRequest(true);
-            while (next == READY && serveNext()) {
+            int served = 0;
+            while (next == READY) {
+                int outcome = exchange();
+                if (outcome != KEEP) {
+                    next = outcome == CLOSE_IN_STAGES ? LAST : END;
+                    break;
+                }
+                if (++served == TURN) {
+                    served = 0;
+                    giveWay();
+                }
                 next = awaitRequest(true);
             }
-            if (next != SUSPENDED) {
+            if (next == LAST) {
+                closeInStages();
+            } else if (next == END) {
                 out.flush();
             }
         } catch (IOException e) {
@@ -112,27 +146,60 @@ public final class Http1Connection {
         }
     }
 
+    /** Lets the other runnable connections (and the poller) have the carrier; the responses so far leave first. */
+    private void giveWay() throws IOException {
+        out.flush();
+        if (Thread.currentThread().isVirtual()) {
+            Thread.yield();
+        }
+    }
+
+    /**
+     * RFC 9112 §9.6: FIN after the last response, then read and drop what the client still
+     * sends until it closes or the linger time passes, so that the close sends no reset.
+     */
+    private void closeInStages() throws IOException {
+        out.flush();
+        channel.shutdownOutput();
+        timeout(lingerMillis);
+        in.release();
+        byte[] dropped = scratch();
+        try {
+            while (channel.read(dropped, 0, dropped.length) >= 0) {
+                // dropped: the client's requests after the close are not answered
+            }
+        } catch (IOException e) {
+            // lingered long enough, or the client reset: close now
+        }
+    }
+
     /**
      * Reads one request, lets the handler answer it and completes the response. Returns
      * whether the connection can carry another request.
      */
     public boolean serveNext() throws IOException {
+        return exchange() == KEEP;
+    }
+
+    /** One exchange: {@link #KEEP}, {@link #CLOSE_IN_STAGES} or {@link #GONE}. */
+    private int exchange() throws IOException {
         int headEnd;
         try {
             headEnd = readHead();
         } catch (BadRequest e) {
             reject(e.status(), e.getMessage());
-            return false;
+            return CLOSE_IN_STAGES;
         }
         if (headEnd < 0) {
-            return false;
+            return GONE;
         }
         in.pos = headEnd;
+        exchanges++;
         stats.request();
         broken = false;
         continuePending = false;
         boolean http10 = request.minorVersion() == 0;
-        response.reset(request.method() == Method.HEAD, http10, request.keepAlive() && !context.isDraining());
+        response.reset(request.method() == Method.HEAD, http10, request.keepAlive());
 
         long length = request.declaredContentLength();
         if (request.isChunked()) {
@@ -143,7 +210,7 @@ public final class Http1Connection {
         } else if (length > 0) {
             if (length > limits.maxBodySize()) {
                 reject(Status.CONTENT_TOO_LARGE, "Request body too large");
-                return false;
+                return CLOSE_IN_STAGES;
             }
             body = fixedBody.reset(length);
         } else {
@@ -170,8 +237,11 @@ public final class Http1Connection {
                 failure = t;
             }
         }
-        if (failure != null && !handleFailure(failure)) {
-            return false;
+        if (failure != null) {
+            int outcome = handleFailure(failure);
+            if (outcome != KEEP) {
+                return outcome;
+            }
         }
 
         if (!body.isComplete()) {
@@ -181,10 +251,10 @@ public final class Http1Connection {
             // else close (RFC 9110 §10.1.1).
             out.flush();
             if (continuePending || broken || !discardRest(body)) {
-                return false;
+                return CLOSE_IN_STAGES;
             }
         }
-        return response.keepsAlive() && !broken;
+        return response.keepsAlive() && !broken ? KEEP : CLOSE_IN_STAGES;
     }
 
     /** Whether the unread rest of a body could be dropped; a stalled or malformed rest just ends the connection. */
@@ -194,13 +264,13 @@ public final class Http1Connection {
 
     /**
      * The exchange failed: the handler threw, the request body failed, or the handler broke
-     * the response's framing. Returns whether the connection survives. While nothing of the
+     * the response's framing. Returns how the connection goes on. While nothing of the
      * response has reached the socket it is discarded and the error handler answers;
      * after, the response is aborted, so that the client sees it incomplete: the buffered
      * rest is dropped and the connection closed before the last chunk or the declared
      * length, or reset where closing would end a close-delimited body.
      */
-    private boolean handleFailure(Throwable failure) throws IOException {
+    private int handleFailure(Throwable failure) throws IOException {
         if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
             throw e;
         }
@@ -222,7 +292,7 @@ public final class Http1Connection {
             if (response.isCloseDelimited()) {
                 channel.abort(); // a reset, not a FIN: a FIN would end the body as if it were whole
             }
-            return false;
+            return GONE;
         }
         response.resetForError();
         try {
@@ -230,18 +300,22 @@ public final class Http1Connection {
             response.finish();
         } catch (Throwable second) {
             LOG.warn("Error handler failed", second);
-            if (!response.isCommitted()) {
-                reject(Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            if (response.reachedClient()) {
+                out.discardBuffered();
+                return GONE;
             }
-            return false;
+            response.resetForError();
+            reject(Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            return CLOSE_IN_STAGES;
         }
-        return true;
+        return KEEP;
     }
 
     /**
      * Waits, idle, for the first bytes of the next request unless some are buffered
-     * already: {@link #END} when the client closed, stayed idle too long, or the server is
-     * stopping. Called from the top of the loop, so a parked connection's stack is shallow.
+     * already: {@link #END} when the client closed or stayed idle too long, {@link #LAST}
+     * when the server asked the connection to close. Called from the top of the loop, so a
+     * parked connection's stack is shallow.
      */
     private int awaitRequest(boolean maySuspend) throws IOException {
         if (in.available() > 0) {
@@ -259,10 +333,12 @@ public final class Http1Connection {
         if (!channel.canSuspend()) {
             in.release();
         }
-        if (!channel.enterIdle()) {
-            return END;
+        // A new connection gets the head timeout from its accept: one that sends nothing is
+        // not held for the whole keep-alive timeout.
+        timeout(exchanges == 0 ? headTimeoutMillis : idleTimeoutMillis);
+        if (!channel.beginIdle()) {
+            return channel.isOpen() ? LAST : END;
         }
-        timeout(idleTimeoutMillis);
         // Let the other runnable connections answer first: by the time this one reads,
         // its client has usually sent the next request, so the read finds it instead of
         // finding nothing and waiting for the poller. Under load this takes a keep-alive
@@ -278,7 +354,7 @@ public final class Http1Connection {
     /**
      * The idle read. Where the transport can suspend, a connection that finds nothing
      * waits parked without its input buffer, and once it has been idle a while gives its
-     * thread back: it suspends, and a new thread resumes it when bytes arrive.
+     * thread back: it suspends, and a new thread resumes it when something wakes it.
      */
     private int readIdle(boolean maySuspend) throws IOException {
         boolean suspends = maySuspend && channel.canSuspend();
@@ -287,11 +363,15 @@ public final class Http1Connection {
             n = suspends ? in.fillAvailable() : in.fill();
             while (n == 0) {
                 in.release();
-                if (!channel.awaitReadable()) {
+                ConnectionChannel.IdleWake wake = channel.awaitReadable();
+                if (wake == ConnectionChannel.IdleWake.SUSPEND) {
                     channel.suspend(resumer);
                     return SUSPENDED;
                 }
                 n = in.fillAvailable();
+                if (n == 0 && wake == ConnectionChannel.IdleWake.CLOSE) {
+                    return channel.isOpen() ? LAST : END;
+                }
             }
         } catch (SocketTimeoutException e) {
             return END;
@@ -301,7 +381,12 @@ public final class Http1Connection {
             }
             throw e;
         }
-        return n > 0 && channel.leaveIdle() ? READY : END;
+        if (n < 0) {
+            return END;
+        }
+        // False when the server asked to close meanwhile: what was read is still answered, as the last.
+        channel.beginExchange();
+        return READY;
     }
 
     /**
@@ -319,8 +404,9 @@ public final class Http1Connection {
         }
         // Slow path: the head arrives in pieces. Parse again only once its end is in the
         // buffer (or the buffer is at a size limit), so a client that trickles bytes cannot
-        // make the server re-parse the same bytes over and over.
-        long deadline = System.nanoTime() + headTimeoutMillis * 1_000_000L;
+        // make the server re-parse the same bytes over and over. The first request's time
+        // runs from the accept.
+        long deadline = (exchanges == 0 ? openedAt : System.nanoTime()) + headTimeoutMillis * 1_000_000L;
         int scanned = in.pos;
         // Once this much has come without a blank line, a target still unfinished after a known
         // method and its space is over the limit: parse once more so it gets its 414.
@@ -415,11 +501,12 @@ public final class Http1Connection {
     /**
      * Whether the response being committed must say {@code Connection: close}. A response
      * committed while the client still waits for 100 Continue ends a connection that
-     * {@link #serveNext} will close, and RFC 9110 §10.1.1 asks the server to say so: the
-     * client may or may not send the body it announced.
+     * {@link #exchange} will close, and RFC 9110 §10.1.1 asks the server to say so: the
+     * client may or may not send the body it announced. A connection asked to close
+     * gracefully says so on the last response to what it has already read.
      */
     boolean mustClose() {
-        return broken || continuePending || context.isDraining();
+        return broken || continuePending || (channel.isClosing() && (body == null || !body.requestFollows()));
     }
 
     ServerStats stats() {

@@ -137,4 +137,7 @@ abstract class RequestBody extends InputStream {
 
     /** Body bytes that can be read without blocking. */
     abstract int bufferedBodyBytes();
+
+    /** Whether bytes after this body, the start of another request, are already buffered. */
+    abstract boolean requestFollows();
 }

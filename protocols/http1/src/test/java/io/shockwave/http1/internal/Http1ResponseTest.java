@@ -269,18 +269,25 @@ class Http1ResponseTest {
     }
 
     @Test
-    void stoppingServerClosesAfterTheExchangeInProgress() {
-        StubContext[] ctx = new StubContext[1];
-        ctx[0] = new StubContext((req, res) -> {
-            ctx[0].draining(true);
-            res.send("last");
+    void aGracefulCloseAnswersTheRequestsAlreadyReadAndMarksTheLastClose() {
+        MemoryChannel[] ch = new MemoryChannel[1];
+        StubContext ctx = new StubContext((req, res) -> {
+            if (req.path().equals("/a")) {
+                ch[0].closeGracefully(); // the server stops while /a is served; /next is already read
+            }
+            res.send(req.path());
         });
-        MemoryChannel ch = serve(ctx[0], GET + NEXT);
-        ResponseReader r = responses(ch);
-        ResponseReader.Parsed p = r.next();
-        assertEquals("last", p.bodyText());
-        assertTrue(p.closes());
+        ch[0] = new MemoryChannel(ctx).feed(GET + NEXT);
+        serve(ctx, ch[0]);
+        ResponseReader r = responses(ch[0]);
+        ResponseReader.Parsed first = r.next();
+        assertEquals("/a", first.bodyText());
+        assertFalse(first.closes(), "not the last: a request follows it");
+        ResponseReader.Parsed last = r.next();
+        assertEquals("/next", last.bodyText());
+        assertTrue(last.closes());
         assertTrue(r.atEnd());
+        assertTrue(ch[0].outputShut(), "closed in stages: FIN first");
     }
 
     @Test

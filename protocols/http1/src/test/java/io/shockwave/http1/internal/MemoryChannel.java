@@ -27,6 +27,8 @@ final class MemoryChannel extends ConnectionChannel {
     private int writes;
     private int reads;
     private boolean transportClosed;
+    private boolean outputShut;
+    private Runnable resumed;
 
     MemoryChannel(ServerContext context) {
         super(context);
@@ -44,9 +46,35 @@ final class MemoryChannel extends ConnectionChannel {
         return this;
     }
 
-    /** What the engine left to run when it suspended, or null if it did not. */
+    /**
+     * If the engine suspended as it returned: lets the connection go, then the client's
+     * next bytes arrive and wake it; returns what the transport would run on a new thread.
+     * Null if the engine did not suspend.
+     */
     Runnable suspension() {
-        return takeSuspension();
+        return letGo() ? resumed() : null;
+    }
+
+    /** Lets the connection go if the engine suspended it, as a transport does; whether it did. */
+    boolean letGo() {
+        if (!isSuspending()) {
+            return false;
+        }
+        Runnable inline = completeSuspension();
+        if (inline != null) {
+            throw new AssertionError("woken while suspending: nothing here wakes it");
+        }
+        return true;
+    }
+
+    /** Something woke the suspended connection (bytes, an expiry, a close): what runs next. */
+    Runnable resumed() {
+        if (resumed == null) {
+            wake(); // the client's bytes arrive
+        }
+        Runnable r = resumed;
+        resumed = null;
+        return r;
     }
 
     @Override
@@ -54,10 +82,30 @@ final class MemoryChannel extends ConnectionChannel {
         return suspends;
     }
 
-    /** A client that paused has been idle long enough: the connection suspends. */
+    /** A client that paused has been idle long enough: the watchdog tells the parked connection to suspend. */
     @Override
-    protected boolean awaitReadableNow() {
-        return false;
+    protected void awaitReadableNow() {
+        checkDeadlines(System.nanoTime() + 2 * TICK_NANOS);
+    }
+
+    @Override
+    protected boolean armForResume() {
+        return true;
+    }
+
+    @Override
+    protected void startResume(Runnable resume) {
+        resumed = resume;
+    }
+
+    @Override
+    protected void wakeReader() {
+        // nothing blocks here: reads return at once
+    }
+
+    @Override
+    protected void shutdownOutputNow() {
+        outputShut = true;
     }
 
     @Override
@@ -111,8 +159,8 @@ final class MemoryChannel extends ConnectionChannel {
     }
 
     @Override
-    protected void writeFully(byte[] buf, int off, int len) throws IOException {
-        if (transportClosed) {
+    protected void writeNow(byte[] buf, int off, int len) throws IOException {
+        if (transportClosed || outputShut) {
             throw new SocketException("closed");
         }
         writes++;
@@ -151,6 +199,11 @@ final class MemoryChannel extends ConnectionChannel {
     /** How many times the server wrote to the transport. */
     int writeCalls() {
         return writes;
+    }
+
+    /** Whether the server sent its FIN (the first stage of a graceful close). */
+    boolean outputShut() {
+        return outputShut;
     }
 
     boolean transportClosed() {

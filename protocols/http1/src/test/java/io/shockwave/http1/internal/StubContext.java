@@ -24,7 +24,6 @@ final class StubContext implements ServerContext {
     private final Limits limits;
     private final ServerStats stats = new ServerStats();
     private byte[] serverHeader;
-    private boolean draining;
 
     StubContext(Handler handler) {
         this(handler, Limits.DEFAULT);
@@ -37,11 +36,6 @@ final class StubContext implements ServerContext {
 
     StubContext serverHeader(String value) {
         this.serverHeader = value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        return this;
-    }
-
-    StubContext draining(boolean draining) {
-        this.draining = draining;
         return this;
     }
 
@@ -88,11 +82,6 @@ final class StubContext implements ServerContext {
     @Override
     public byte[] serverHeader() {
         return serverHeader;
-    }
-
-    @Override
-    public boolean isDraining() {
-        return draining;
     }
 
     @Override

@@ -67,9 +67,10 @@ class SuspensionTest {
         MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
         ch.feed(GET_A).pause().feed(GET_B);
         new Http1Connection(ch, ch.context()).serve();
-        Runnable resume = ch.suspension();
-        assertNotNull(resume);
-        ch.expireRead(); // what the watchdog does once the idle timeout passed
+        assertTrue(ch.letGo());
+        ch.checkDeadlines(System.nanoTime() + 3_600_000_000_000L); // the watchdog, once the idle timeout passed
+        Runnable resume = ch.resumed();
+        assertNotNull(resume, "the expiry woke the suspended connection");
         resume.run();
         assertNull(ch.suspension());
         assertEquals(List.of("200 GET /a"), bodies(ch), "an idle keep-alive connection just closes: no 408");
@@ -77,14 +78,46 @@ class SuspensionTest {
     }
 
     @Test
-    void aSuspendedConnectionClosedByAStoppingServerEndsWhenResumed() {
+    void aSuspendedConnectionAskedToCloseGracefullyClosesWithoutServingMore() {
+        MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
+        ch.feed(GET_A).pause().pause().pause(); // the client stays, silent: each look finds nothing
+        new Http1Connection(ch, ch.context()).serve();
+        assertTrue(ch.letGo());
+        assertTrue(ch.closeGracefullyIfIdle());
+        Runnable resume = ch.resumed();
+        assertNotNull(resume, "the close woke the suspended connection");
+        resume.run();
+        assertNull(ch.suspension());
+        assertEquals(List.of("200 GET /a"), bodies(ch));
+        assertTrue(ch.outputShut(), "closed in stages: FIN first");
+        assertTrue(ch.transportClosed());
+    }
+
+    @Test
+    void aRequestThatArrivedBeforeAGracefulCloseIsAnsweredAsTheLast() {
         MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
         ch.feed(GET_A).pause().feed(GET_B);
         new Http1Connection(ch, ch.context()).serve();
-        Runnable resume = ch.suspension();
-        ch.closeIfIdle();
+        assertTrue(ch.letGo());
+        ch.closeGracefully(); // GET /b is already in the socket: it is read, and answered
+        ch.resumed().run();
+        assertNull(ch.suspension());
+        assertEquals(List.of("200 GET /a", "200 GET /b"), bodies(ch));
+        String out = ch.outputText();
+        String last = out.substring(out.lastIndexOf("HTTP/1.1 200"));
+        assertTrue(last.contains("Connection: close\r\n"), last);
+        assertTrue(ch.transportClosed());
+    }
+
+    @Test
+    void aSuspendedConnectionClosedOutrightEndsWhenResumed() {
+        MemoryChannel ch = new MemoryChannel(new StubContext(ECHO)).suspending();
+        ch.feed(GET_A).pause().feed(GET_B);
+        new Http1Connection(ch, ch.context()).serve();
+        assertTrue(ch.letGo());
+        ch.close();
         assertFalse(ch.isOpen());
-        resume.run();
+        ch.resumed().run();
         assertNull(ch.suspension());
         assertEquals(List.of("200 GET /a"), bodies(ch), "the request sent after the close is not served");
     }
