@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 
 /**
@@ -129,7 +130,8 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     /**
      * Reads at least one byte, blocking; -1 at end of stream; {@link SocketTimeoutException}
-     * once the read timeout has passed (and on every read after).
+     * once the read timeout has passed (and on every read after); {@link SocketException} once the
+     * connection was closed here.
      */
     public final int read(byte[] buf, int off, int len) throws IOException {
         if (readExpired) {
@@ -146,6 +148,9 @@ public abstract class ConnectionChannel implements AutoCloseable {
             int n = readNow(buf, off, len);
             if (readExpired) {
                 throw timedOut();
+            }
+            if (n < 0 && !isOpen()) {
+                throw closed(); // not the client's end of stream: the server closed it
             }
             return n;
         } catch (IOException e) {
@@ -171,7 +176,11 @@ public abstract class ConnectionChannel implements AutoCloseable {
         if (unread != null) {
             return takeUnread(buf, off, len);
         }
-        return readAvailableNow(buf, off, len);
+        int n = readAvailableNow(buf, off, len);
+        if (n < 0 && !isOpen()) {
+            throw closed();
+        }
+        return n;
     }
 
     /** Writes {@code buf[off, off+len)}, blocking; the connection is closed if the client stops draining it. */
@@ -222,6 +231,10 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     private void startReadDeadline() {
         readDeadline = readTimeoutNanos > 0 ? System.nanoTime() + readTimeoutNanos : 0;
+    }
+
+    private static SocketException closed() {
+        return new SocketException("Socket closed");
     }
 
     private static SocketTimeoutException timedOut() {
@@ -421,7 +434,12 @@ public abstract class ConnectionChannel implements AutoCloseable {
         while (true) {
             int s = state;
             int owner = s & OWNER;
-            if (armed && owner == SUSPENDING) {
+            // A close asked for, or an expiry, since the engine last looked: its wake-up found
+            // the connection running and only woke a reader that is no longer there. Checked
+            // on the word the compare-and-set below tests, so none can slip in between.
+            int phase = s & PHASE;
+            boolean missed = phase == CLOSING || phase == CLOSED || readExpired;
+            if (armed && owner == SUSPENDING && !missed) {
                 if (STATE.compareAndSet(this, s, (s & PHASE) | SUSPENDED)) {
                     return null;
                 }

@@ -50,7 +50,8 @@ final class EpollPoller {
     private volatile boolean harvesterParked;
     private volatile boolean failed;
 
-    private EpollPoller() throws IOException {
+    /** Not for the server, which shares one ({@link #shared}); for tests that need a poller of their own. */
+    EpollPoller() throws IOException {
         int inner = Syscalls.epollCreate();
         if (inner < 0) {
             throw Syscalls.failure("epoll_create1", inner);
@@ -226,6 +227,7 @@ final class EpollPoller {
             return;
         }
         failed = true;
+        LockSupport.unpark(harvester); // to see it failed, and end
         LOG.error("The epoll poller failed ({}: {}); closing every connection, and refusing new ones",
                 call, Syscalls.failure(call, errno).getMessage());
         AtomicReferenceArray<EpollChannel> table = byFd;
