@@ -53,6 +53,25 @@ class TimeoutTest {
     }
 
     @Test
+    void closesAFreshConnectionThatSendsNothingAfterTheHeadTimeoutNotTheIdleTimeout() throws Exception {
+        Server patient = Server.builder()
+                .http("127.0.0.1", 0)
+                .timeouts(Timeouts.DEFAULT.withIdle(Duration.ofMinutes(5)).withRequestHead(SHORT))
+                .routes(r -> r.get("/hello", (req, res) -> res.send("hello")))
+                .start();
+        try (RawClient c = RawClient.connect(patient.port())) {
+            long start = System.nanoTime();
+            // Far less than the idle timeout: a SocketTimeoutException here means the server waited for that.
+            c.readTimeout(Duration.ofSeconds(20));
+            c.assertClosedByServer(); // nothing: a client that never spoke gets no 408
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMillis >= 250, "closed after " + waitedMillis + " ms, before the head timeout");
+        } finally {
+            patient.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void answersAStalledBodyWith408AndCloses() throws Exception {
         // RFC 9110 §15.5.9: 408 when the server would not wait any longer for the request content.
         try (RawClient c = RawClient.connect(server.port())) {

@@ -45,9 +45,10 @@ final class EpollPoller {
     private final Object tableLock = new Object();
     private volatile AtomicReferenceArray<EpollChannel> byFd = new AtomicReferenceArray<>(1024);
     private final Thread harvester;
-    /** Harvests so far, by either thread; the watching thread compares it between looks. */
+    /** Harvests so far by the harvester; the watching thread compares it between looks. */
     private volatile long harvests;
-    private volatile boolean harvesterParked;
+    /** Parked with nothing to do: not woken since it parked. An unparked harvester waiting for a carrier is not idle. */
+    private volatile boolean harvesterIdle;
     private volatile boolean failed;
 
     /** Not for the server, which shares one ({@link #shared}); for tests that need a poller of their own. */
@@ -164,14 +165,15 @@ final class EpollPoller {
             }
             // Nothing ready: park until the outer epoll, armed again here, finds the inner one
             // readable. Arming reports readiness already there, so nothing slips in between.
+            // Idle before arming: the watching thread's report that events came must come after.
+            harvesterIdle = true;
             int r = Syscalls.epollCtl(outerFd, Syscalls.EPOLL_CTL_MOD, epfd, Syscalls.EPOLLIN | Syscalls.EPOLLONESHOT);
             if (r < 0) {
                 fail("epoll_ctl on the poller", -r);
                 return;
             }
-            harvesterParked = true;
             LockSupport.park(this);
-            harvesterParked = false;
+            harvesterIdle = false;
         }
     }
 
@@ -188,6 +190,7 @@ final class EpollPoller {
         while (!failed) {
             int n = Syscalls.epollWait(state, outerFd, outerEvent, 1, WATCH_MILLIS);
             if (n > 0) {
+                harvesterIdle = false; // from now on it owes a harvest: if it gets no carrier, this thread does it
                 LockSupport.unpark(harvester);
                 continue;
             }
@@ -196,11 +199,10 @@ final class EpollPoller {
                 return;
             }
             long now = harvests;
-            if (now == seen && !harvesterParked) {
+            if (now == seen && !harvesterIdle) {
                 // The harvester has had no carrier for a whole look: events wait on it. Harvest here.
                 int ready = Syscalls.epollWait(state, epfd, events, MAX_EVENTS, 0);
                 if (ready > 0) {
-                    harvests++;
                     dispatch(events, ready);
                 }
             }

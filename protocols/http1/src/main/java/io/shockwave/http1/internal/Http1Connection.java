@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The actor that owns one HTTP/1.x connection: on its virtual thread it reads a request
@@ -72,6 +73,8 @@ public final class Http1Connection {
     private byte[] scratch;
 
     private long exchanges;
+    /** Requests served since the connection last waited for input or gave way: bounded by {@link #TURN}. */
+    private int servedWithoutWaiting;
     private boolean continuePending;
     private boolean broken;
     private int currentTimeout = -1;
@@ -112,15 +115,13 @@ public final class Http1Connection {
         int next = END;
         try {
             next = resumed ? readIdle(true) : awaitRequest(true);
-            int served = 0;
             while (next == READY) {
                 int outcome = exchange();
                 if (outcome != KEEP) {
                     next = outcome == CLOSE_IN_STAGES ? LAST : END;
                     break;
                 }
-                if (++served == TURN) {
-                    served = 0;
+                if (++servedWithoutWaiting >= TURN) {
                     giveWay();
                 }
                 next = awaitRequest(true);
@@ -146,11 +147,20 @@ public final class Http1Connection {
         }
     }
 
-    /** Lets the other runnable connections (and the poller) have the carrier; the responses so far leave first. */
+    /**
+     * Lets the other connections, new ones and the poller have a carrier; the responses so
+     * far leave first. Not {@link Thread#yield}: a virtual thread that yields while its
+     * carrier's local queue holds other tasks goes back onto that queue, and a carrier runs
+     * local tasks for as long as there are any, so two connections that never wait would
+     * take turns on it for ever while tasks submitted from outside (new connections, wake-ups
+     * from the poller's watching thread) never run. A timed park is ended by the JDK's timer
+     * thread, from outside: the connection then queues behind them.
+     */
     private void giveWay() throws IOException {
+        servedWithoutWaiting = 0;
         out.flush();
         if (Thread.currentThread().isVirtual()) {
-            Thread.yield();
+            LockSupport.parkNanos(1);
         }
     }
 
@@ -362,6 +372,7 @@ public final class Http1Connection {
         try {
             n = suspends ? in.fillAvailable() : in.fill();
             while (n == 0) {
+                servedWithoutWaiting = 0; // it waits: the others get their turn meanwhile
                 in.release();
                 ConnectionChannel.IdleWake wake = channel.awaitReadable();
                 if (wake == ConnectionChannel.IdleWake.SUSPEND) {
