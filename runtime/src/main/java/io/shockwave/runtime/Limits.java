@@ -1,5 +1,7 @@
 package io.shockwave.runtime;
 
+import java.time.Duration;
+
 /**
  * Bounds on what one client can make the server hold. The defaults are what a
  * public-facing server would pick; every one can be changed with the withers.
@@ -10,15 +12,24 @@ package io.shockwave.runtime;
  * @param maxBodySize bytes in a request body; over it: 413
  * @param maxConnections connections open at once; beyond it new ones get 503 and are closed
  * @param maxTrailerBytes bytes in a chunked body's trailer section; over it: 431
+ * @param minRequestBodyRate the slowest a request body may arrive; slower: 408, and the
+ *                           connection is closed (by default 240 bytes/s after 5 s, as Kestrel)
+ * @param minResponseRate the slowest a client may read a response while the server waits
+ *                        on it; slower: the connection is closed (by default 240 bytes/s after 5 s)
  */
 public record Limits(int maxRequestLineLength,
                      int maxHeaderBytes,
                      int maxHeaderCount,
                      long maxBodySize,
                      int maxConnections,
-                     int maxTrailerBytes) {
+                     int maxTrailerBytes,
+                     DataRate minRequestBodyRate,
+                     DataRate minResponseRate) {
 
-    public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, 10_000, 8 * 1024);
+    private static final DataRate DEFAULT_RATE = DataRate.of(240, Duration.ofSeconds(5));
+
+    public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, 10_000, 8 * 1024,
+            DEFAULT_RATE, DEFAULT_RATE);
 
     public Limits {
         positive(maxRequestLineLength, "maxRequestLineLength");
@@ -27,6 +38,9 @@ public record Limits(int maxRequestLineLength,
         positive(maxBodySize, "maxBodySize");
         positive(maxConnections, "maxConnections");
         positive(maxTrailerBytes, "maxTrailerBytes");
+        if (minRequestBodyRate == null || minResponseRate == null) {
+            throw new IllegalArgumentException("a data rate must not be null: use DataRate.NONE");
+        }
     }
 
     private static void positive(long value, String name) {
@@ -36,26 +50,42 @@ public record Limits(int maxRequestLineLength,
     }
 
     public Limits withMaxRequestLineLength(int v) {
-        return new Limits(v, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes);
+        return new Limits(v, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes,
+                minRequestBodyRate, minResponseRate);
     }
 
     public Limits withMaxHeaderBytes(int v) {
-        return new Limits(maxRequestLineLength, v, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes);
+        return new Limits(maxRequestLineLength, v, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes,
+                minRequestBodyRate, minResponseRate);
     }
 
     public Limits withMaxHeaderCount(int v) {
-        return new Limits(maxRequestLineLength, maxHeaderBytes, v, maxBodySize, maxConnections, maxTrailerBytes);
+        return new Limits(maxRequestLineLength, maxHeaderBytes, v, maxBodySize, maxConnections, maxTrailerBytes,
+                minRequestBodyRate, minResponseRate);
     }
 
     public Limits withMaxBodySize(long v) {
-        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, v, maxConnections, maxTrailerBytes);
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, v, maxConnections, maxTrailerBytes,
+                minRequestBodyRate, minResponseRate);
     }
 
     public Limits withMaxConnections(int v) {
-        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, v, maxTrailerBytes);
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, v, maxTrailerBytes,
+                minRequestBodyRate, minResponseRate);
     }
 
     public Limits withMaxTrailerBytes(int v) {
-        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, v);
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, v,
+                minRequestBodyRate, minResponseRate);
+    }
+
+    public Limits withMinRequestBodyRate(DataRate v) {
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
+                maxTrailerBytes, v, minResponseRate);
+    }
+
+    public Limits withMinResponseRate(DataRate v) {
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
+                maxTrailerBytes, minRequestBodyRate, v);
     }
 }

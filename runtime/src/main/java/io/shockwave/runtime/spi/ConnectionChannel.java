@@ -1,5 +1,6 @@
 package io.shockwave.runtime.spi;
 
+import io.shockwave.runtime.DataRate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +62,12 @@ import java.net.SocketTimeoutException;
  * One policy: deadlines, checked by the server's watchdog every {@link #TICK_NANOS}
  * ({@link #checkDeadlines}). A read (or an idle wait, from {@link #beginIdle} through any
  * suspension) has a deadline after which it throws {@link SocketTimeoutException}; a write
- * slice has one after which the connection is closed; an idle connection parked for more
- * than one tick gives its thread back. Timed parks would schedule (and allocate) a timer
+ * slice has one after which the connection is reset; an idle connection parked for more
+ * than one tick gives its thread back. Two minimum rates ({@link io.shockwave.runtime.Limits})
+ * bound a client that drips just inside those: a request body read slower than its
+ * {@linkplain #minReadRate rate} times out like a read, and a client that takes responses
+ * slower than the response rate (bytes it received over the time writes waited on it since
+ * the connection was last idle) is reset. Timed parks would schedule (and allocate) a timer
  * task on every wait, and most reads of a keep-alive connection are exactly such waits.
  *
  * <h2>Threads</h2>
@@ -115,6 +120,15 @@ public abstract class ConnectionChannel implements AutoCloseable {
     private volatile boolean parkExpired;
     private long readTimeoutNanos;
     private final long writeTimeoutNanos;
+    /** The request-body rate window: since when (0: none), bytes so far, and the minimum. */
+    private volatile long readRateSince;
+    private volatile long readRateBytes;
+    private volatile DataRate readRate = DataRate.NONE;
+    /** The response rate window, since the connection was last idle: time blocked in writes, bytes written. */
+    private volatile long writeSince;
+    private volatile long writeBlockedNanos;
+    private volatile long writeRateBytes;
+    private final DataRate writeRate;
     private Runnable resume;
     private byte[] unread;
     private int unreadPos;
@@ -124,6 +138,7 @@ public abstract class ConnectionChannel implements AutoCloseable {
     protected ConnectionChannel(ServerContext context) {
         this.context = context;
         this.writeTimeoutNanos = context.timeouts().write().toNanos();
+        this.writeRate = context.limits().minResponseRate();
     }
 
     // ---- bytes -----------------------------------------------------------------------
@@ -151,6 +166,9 @@ public abstract class ConnectionChannel implements AutoCloseable {
             }
             if (n < 0 && !isOpen()) {
                 throw closed(); // not the client's end of stream: the server closed it
+            }
+            if (n > 0 && readRateSince != 0) {
+                readRateBytes += n; // only this thread writes it
             }
             return n;
         } catch (IOException e) {
@@ -185,18 +203,33 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     /** Writes {@code buf[off, off+len)}, blocking; the connection is closed if the client stops draining it. */
     public final void write(byte[] buf, int off, int len) throws IOException {
+        long start = System.nanoTime();
+        writeSince = start;
         try {
             // A deadline per slice: the timeout bounds a stall, not a long transfer that progresses.
             for (int done = 0; done < len; ) {
                 int n = Math.min(WRITE_SLICE, len - done);
-                writeDeadline = System.nanoTime() + writeTimeoutNanos;
+                writeDeadline = (done == 0 ? start : System.nanoTime()) + writeTimeoutNanos;
                 writeNow(buf, off + done, n);
                 done += n;
             }
         } finally {
             writeDeadline = 0;
+            writeSince = 0;
+            writeBlockedNanos += System.nanoTime() - start;
         }
         context.stats().bytesOut(len);
+    }
+
+    /**
+     * For the engine: the request body it is about to read must arrive at {@code rate} at
+     * least, from now on; {@link DataRate#NONE} when there is none to read. Slower, and the
+     * reads time out, as they would after the read timeout.
+     */
+    public final void minReadRate(DataRate rate) {
+        readRate = rate;
+        readRateBytes = 0;
+        readRateSince = rate.isEnabled() ? System.nanoTime() | 1 : 0;
     }
 
     /**
@@ -254,6 +287,10 @@ public abstract class ConnectionChannel implements AutoCloseable {
         }
         idleSince = System.nanoTime();
         startReadDeadline();
+        readRateSince = 0;
+        // A new window for the response rate: the client was fast enough to be done with the last.
+        writeBlockedNanos = 0;
+        writeRateBytes = 0;
         return true;
     }
 
@@ -392,12 +429,18 @@ public abstract class ConnectionChannel implements AutoCloseable {
     public final void checkDeadlines(long now) {
         long w = writeDeadline;
         if (w != 0 && now - w > 0) {
-            LOG.debug("Closing {}: a write made no progress for {}", remoteAddress(), context.timeouts().write());
-            close();
+            LOG.debug("Resetting {}: a write made no progress for {}", remoteAddress(), context.timeouts().write());
+            cutOff();
+            return;
+        }
+        if (writeTooSlow(now)) {
+            LOG.debug("Resetting {}: it reads responses slower than {} bytes/s", remoteAddress(), writeRate.bytesPerSecond());
+            cutOff();
             return;
         }
         long r = readDeadline;
-        if (r != 0 && now - r > 0 && !readExpired) {
+        // The rate only while a read waits: time the handler spends elsewhere is not the client's.
+        if (!readExpired && r != 0 && (now - r > 0 || readTooSlow(now))) {
             readExpired = true;
             wake();
         }
@@ -408,7 +451,66 @@ public abstract class ConnectionChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends a connection whose client does not read: with a reset, and what the kernel still
+     * holds for it dropped. A FIN would queue behind megabytes the client would go on
+     * draining at its own pace, and could end a close-delimited body as if it were whole.
+     */
+    private void cutOff() {
+        resetOnClose();
+        close();
+    }
+
+    /** Whether the request body arrives slower than its minimum rate, on average since it began, once the grace passed. */
+    private boolean readTooSlow(long now) {
+        long since = readRateSince;
+        DataRate rate = readRate;
+        if (since == 0 || now - since <= rate.grace().toNanos()) {
+            return false;
+        }
+        boolean slow = below(readRateBytes, now - since, rate);
+        if (slow) {
+            LOG.debug("Request body from {} arrives slower than {} bytes/s", remoteAddress(), rate.bytesPerSecond());
+        }
+        return slow;
+    }
+
+    /**
+     * Whether the client reads slower than the minimum response rate: bytes written against
+     * the time spent waiting on it since the connection was last idle, once the grace passed.
+     * Only where the transport reports partial progress, else a slow start would look like none.
+     */
+    private boolean writeTooSlow(long now) {
+        long since = writeSince;
+        if (since == 0 || !writeRate.isEnabled() || !reportsWriteProgress()) {
+            return false;
+        }
+        long blocked = writeBlockedNanos + (now - since);
+        // Bytes the kernel accepted are not yet the client's: a send buffer of megabytes would
+        // hide a client that reads nothing for as long as it takes to drain at the minimum rate.
+        return blocked > writeRate.grace().toNanos() && below(writeRateBytes - unsentBytes(), blocked, writeRate);
+    }
+
+    private static boolean below(long bytes, long nanos, DataRate rate) {
+        return bytes < (double) rate.bytesPerSecond() * nanos / 1e9;
+    }
+
     // ---- for transports ------------------------------------------------------------------
+
+    /** A write in progress sent {@code n} more bytes: for the response rate, where {@link #reportsWriteProgress()}. */
+    protected final void wrote(int n) {
+        writeRateBytes += n; // only the writer writes it
+    }
+
+    /** Bytes written that the client has not received yet (still in the kernel's send queue); 0 if unknown. Any thread. */
+    protected long unsentBytes() {
+        return 0;
+    }
+
+    /** Whether the transport reports each part of a write that went out ({@link #wrote}), so the response rate can be checked. */
+    protected boolean reportsWriteProgress() {
+        return false;
+    }
 
     /**
      * Whether the engine left the connection suspending when it returned; then the
@@ -545,6 +647,13 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     /** Closes the underlying connection; must unblock a read or write in progress. Any thread. */
     protected abstract void closeTransport();
+
+    /**
+     * Makes the final close of the connection send a reset and drop what is still queued
+     * (SO_LINGER 0); any thread. By default nothing: the close is a plain one.
+     */
+    protected void resetOnClose() {
+    }
 
     /** Closes the underlying connection so that the peer sees a reset; by default just closes it. */
     protected void abortTransport() {

@@ -123,6 +123,7 @@ final class EpollChannel extends SocketConnection {
             long n = Syscalls.send(fd, buf, off + done, len - done);
             if (n >= 0) {
                 done += (int) n;
+                wrote((int) n);
             } else if (n == -Syscalls.EAGAIN) {
                 if (writeWaitEnded()) {
                     throw new SocketException("Socket closed");
@@ -132,6 +133,17 @@ final class EpollChannel extends SocketConnection {
                 throw Syscalls.failure("send", (int) n);
             }
         }
+    }
+
+    @Override
+    protected boolean reportsWriteProgress() {
+        return true;
+    }
+
+    /** Any thread (the watchdog): what the kernel still holds for a client that does not read. */
+    @Override
+    protected synchronized long unsentBytes() {
+        return released ? 0 : Math.max(0, Syscalls.unsentBytes(fd));
     }
 
     /**
@@ -233,6 +245,16 @@ final class EpollChannel extends SocketConnection {
         synchronized (this) {
             if (!released) {
                 Syscalls.shutdown(fd, Syscalls.SHUT_RDWR);
+            }
+        }
+    }
+
+    /** Any thread: SO_LINGER 0, so the close that {@link #release} makes resets and drops the send queue. */
+    @Override
+    protected void resetOnClose() {
+        synchronized (this) {
+            if (!released) {
+                Syscalls.setLinger(fd, 0);
             }
         }
     }

@@ -49,6 +49,8 @@ final class Syscalls {
     static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int ECONNABORTED = 103;
+    /** ioctl: bytes in a socket's send queue that the peer has not acknowledged yet (SIOCOUTQ). */
+    static final long SIOCOUTQ = 0x5411;
     /** {@code struct epoll_event} is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
     static final int EPOLL_EVENT_SIZE;
     static final int EPOLL_DATA_OFFSET;
@@ -73,6 +75,7 @@ final class Syscalls {
     private static final MethodHandle EPOLL_CREATE1;
     private static final MethodHandle EPOLL_CTL;
     private static final MethodHandle EPOLL_WAIT;
+    private static final MethodHandle IOCTL;
     private static final Throwable UNAVAILABLE;
 
     static {
@@ -82,7 +85,7 @@ final class Syscalls {
         EPOLL_DATA_OFFSET = x86 ? 4 : 8;
         MethodHandle socket = null, setsockopt = null, bind = null, listen = null, getsockname = null;
         MethodHandle accept4 = null, read = null, send = null, shutdown = null, close = null;
-        MethodHandle epollCreate = null, epollCtl = null, epollWait = null;
+        MethodHandle epollCreate = null, epollCtl = null, epollWait = null, ioctl = null;
         Throwable unavailable = null;
         try {
             if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
@@ -103,6 +106,7 @@ final class Syscalls {
             epollCreate = handle("epoll_create1", FunctionDescriptor.of(INT, INT), ERRNO);
             epollCtl = handle("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS), ERRNO, CRITICAL);
             epollWait = handle("epoll_wait", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT), ERRNO);
+            ioctl = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
             // A native call is refused only when it is made, if native access is denied: make one.
             int probe = (int) close.invokeExact(-1);
         } catch (Throwable t) {
@@ -121,6 +125,7 @@ final class Syscalls {
         EPOLL_CREATE1 = epollCreate;
         EPOLL_CTL = epollCtl;
         EPOLL_WAIT = epollWait;
+        IOCTL = ioctl;
         UNAVAILABLE = unavailable;
     }
 
@@ -310,6 +315,21 @@ final class Syscalls {
             long n = (long) SEND.invokeExact(st, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len,
                     MSG_NOSIGNAL);
             return n >= 0 ? n : -st.get(INT, 0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        } finally {
+            give(slot);
+        }
+    }
+
+    /** Bytes written to the socket that the peer has not acknowledged yet, or -errno. */
+    static int unsentBytes(int fd) {
+        int slot = take();
+        try {
+            MemorySegment st = state(slot);
+            MemorySegment v = word(slot);
+            int r = (int) IOCTL.invokeExact(st, fd, SIOCOUTQ, v);
+            return r < 0 ? -st.get(INT, 0) : v.get(INT, 0);
         } catch (Throwable t) {
             throw unexpected(t);
         } finally {

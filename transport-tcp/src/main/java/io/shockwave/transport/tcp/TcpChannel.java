@@ -67,12 +67,17 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
-    protected void abortTransport() {
+    protected void resetOnClose() {
         try {
             socket.setSoLinger(true, 0);
         } catch (IOException ignored) {
             // closed meanwhile: nothing to reset
         }
+    }
+
+    @Override
+    protected void abortTransport() {
+        resetOnClose();
         closeTransport();
     }
 

@@ -1,5 +1,6 @@
 package io.shockwave.http1.internal;
 
+import io.shockwave.runtime.DataRate;
 import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Limits;
 import io.shockwave.runtime.Method;
@@ -229,6 +230,7 @@ public final class Http1Connection {
         request.body(body);
         continuePending = request.expectsContinue() && !http10 && !body.isComplete();
         timeout(bodyTimeoutMillis);
+        channel.minReadRate(body.isComplete() ? DataRate.NONE : limits.minRequestBodyRate());
 
         Throwable failure = null;
         try {
@@ -236,6 +238,7 @@ public final class Http1Connection {
         } catch (Throwable t) {
             failure = t;
         }
+        channel.minReadRate(DataRate.NONE);
         if (body.failure() != null) {
             // Why the exchange failed, whatever the handler made of it (swallowed, wrapped, ignored).
             failure = body.failure();
