@@ -45,6 +45,8 @@ public final class ServerRuntime implements ServerContext {
     private final ArrayDeque<ConnectionChannel> evictable = new ArrayDeque<>(); // guarded by itself
     private final Thread watchdog;
     private volatile boolean draining;
+    /** Until when eviction need not look: none was idle when it last did. */
+    private volatile long noIdleUntil = System.nanoTime();
     private volatile boolean stopped;
 
     public ServerRuntime(Handler handler, ErrorHandler errorHandler, Limits limits, Timeouts timeouts,
@@ -129,6 +131,9 @@ public final class ServerRuntime implements ServerContext {
      */
     @Override
     public boolean evictIdleConnection() {
+        if (System.nanoTime() - noIdleUntil < 0) {
+            return false; // none was idle a moment ago: a flood of new connections scans no more than once a tick
+        }
         synchronized (evictable) {
             for (int scans = 0; scans < 2; ) {
                 ConnectionChannel c = evictable.poll();
@@ -140,6 +145,7 @@ public final class ServerRuntime implements ServerContext {
                     return true;
                 }
             }
+            noIdleUntil = System.nanoTime() + ConnectionChannel.TICK_NANOS;
             return false;
         }
     }

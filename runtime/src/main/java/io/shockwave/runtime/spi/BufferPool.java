@@ -26,7 +26,7 @@ public final class BufferPool {
         this.bufferSize = bufferSize;
         // Four stripes a core, so that two threads rarely pick the same one at once.
         int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 4 - 1)) << 1;
-        n = Math.max(1, Math.min(n, Math.max(1, capacity)));
+        n = Math.min(n, Math.max(1, Integer.highestOneBit(capacity))); // a power of two: every stripe reachable
         this.stripes = new Stripe[n];
         for (int i = 0; i < n; i++) {
             // The capacity spread over the stripes, the remainder to the first ones.

@@ -92,10 +92,13 @@ public abstract class ConnectionChannel implements AutoCloseable {
     private static final int SUSPENDED = 0b1000;
     private static final int WAKE_PENDING = 0b1100;
     private static final VarHandle STATE;
+    private static final VarHandle READ_DEADLINE;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(ConnectionChannel.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(ConnectionChannel.class, "state", int.class);
+            READ_DEADLINE = lookup.findVarHandle(ConnectionChannel.class, "readDeadline", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -120,9 +123,14 @@ public abstract class ConnectionChannel implements AutoCloseable {
     private volatile boolean parkExpired;
     private long readTimeoutNanos;
     private final long writeTimeoutNanos;
-    /** The request-body rate window: since when (0: none), bytes so far, and the minimum. */
+    /**
+     * The request-body rate window: whether one is open (0: none), bytes so far, the time
+     * reads have waited in it, the start of the read waiting now (0: none), and the minimum.
+     */
     private volatile long readRateSince;
     private volatile long readRateBytes;
+    private volatile long readWaitedNanos;
+    private volatile long readWaitSince;
     private volatile DataRate readRate = DataRate.NONE;
     /** The response rate window, since the connection was last idle: time blocked in writes, bytes written. */
     private volatile long writeSince;
@@ -155,10 +163,15 @@ public abstract class ConnectionChannel implements AutoCloseable {
         if (unread != null) {
             return takeUnread(buf, off, len);
         }
+        if (!isOpen()) {
+            throw closed();
+        }
         boolean own = readDeadline == 0; // an idle wait's deadline runs on through this read
         if (own) {
             startReadDeadline();
         }
+        long waitStart = readRateSince != 0 ? System.nanoTime() : 0;
+        readWaitSince = waitStart;
         try {
             int n = readNow(buf, off, len);
             if (readExpired) {
@@ -180,6 +193,10 @@ public abstract class ConnectionChannel implements AutoCloseable {
             if (own) {
                 readDeadline = 0;
             }
+            if (waitStart != 0) {
+                readWaitSince = 0; // first: the watchdog reads the two in the other order
+                readWaitedNanos += System.nanoTime() - waitStart;
+            }
         }
     }
 
@@ -194,6 +211,9 @@ public abstract class ConnectionChannel implements AutoCloseable {
         if (unread != null) {
             return takeUnread(buf, off, len);
         }
+        if (!isOpen()) {
+            throw closed();
+        }
         int n = readAvailableNow(buf, off, len);
         if (n < 0 && !isOpen()) {
             throw closed();
@@ -203,6 +223,9 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     /** Writes {@code buf[off, off+len)}, blocking; the connection is closed if the client stops draining it. */
     public final void write(byte[] buf, int off, int len) throws IOException {
+        if (!isOpen()) {
+            throw closed(); // also after an abort, when the descriptor is gone
+        }
         long start = System.nanoTime();
         writeSince = start;
         try {
@@ -229,15 +252,18 @@ public abstract class ConnectionChannel implements AutoCloseable {
     public final void minReadRate(DataRate rate) {
         readRate = rate;
         readRateBytes = 0;
+        readWaitedNanos = 0;
         readRateSince = rate.isEnabled() ? System.nanoTime() | 1 : 0;
     }
 
     /**
      * The timeout of the following reads and idle waits, in milliseconds; 0 for none. An
-     * idle wait's deadline already running starts again with it.
+     * idle wait's deadline already running starts again with it, and reads that had timed
+     * out may read again (to drain a connection that is closing, say).
      */
     public final void readTimeout(int millis) {
         readTimeoutNanos = millis * 1_000_000L;
+        readExpired = false;
         if (readDeadline != 0) {
             startReadDeadline();
         }
@@ -440,7 +466,8 @@ public abstract class ConnectionChannel implements AutoCloseable {
         }
         long r = readDeadline;
         // The rate only while a read waits: time the handler spends elsewhere is not the client's.
-        if (!readExpired && r != 0 && (now - r > 0 || readTooSlow(now))) {
+        // Only if that read is still the one waiting: one that ended meanwhile reset the deadline.
+        if (!readExpired && r != 0 && (now - r > 0 || readTooSlow(now)) && READ_DEADLINE.compareAndSet(this, r, 0L)) {
             readExpired = true;
             wake();
         }
@@ -461,14 +488,23 @@ public abstract class ConnectionChannel implements AutoCloseable {
         close();
     }
 
-    /** Whether the request body arrives slower than its minimum rate, on average since it began, once the grace passed. */
+    /**
+     * Whether the request body arrives slower than its minimum rate: bytes read against the
+     * time reads have waited for them (not the handler's time between reads), once the grace
+     * passed.
+     */
     private boolean readTooSlow(long now) {
-        long since = readRateSince;
         DataRate rate = readRate;
-        if (since == 0 || now - since <= rate.grace().toNanos()) {
+        long waited = readWaitedNanos; // before the start: see read()
+        long since = readWaitSince;
+        if (readRateSince == 0 || since == 0) {
             return false;
         }
-        boolean slow = below(readRateBytes, now - since, rate);
+        waited += now - since;
+        if (waited <= rate.grace().toNanos()) {
+            return false;
+        }
+        boolean slow = below(readRateBytes, waited, rate);
         if (slow) {
             LOG.debug("Request body from {} arrives slower than {} bytes/s", remoteAddress(), rate.bytesPerSecond());
         }
@@ -481,11 +517,12 @@ public abstract class ConnectionChannel implements AutoCloseable {
      * Only where the transport reports partial progress, else a slow start would look like none.
      */
     private boolean writeTooSlow(long now) {
+        long blocked = writeBlockedNanos; // before the start: write() clears the start first, then adds
         long since = writeSince;
         if (since == 0 || !writeRate.isEnabled() || !reportsWriteProgress()) {
             return false;
         }
-        long blocked = writeBlockedNanos + (now - since);
+        blocked += now - since;
         // Bytes the kernel accepted are not yet the client's: a send buffer of megabytes would
         // hide a client that reads nothing for as long as it takes to drain at the minimum rate.
         return blocked > writeRate.grace().toNanos() && below(writeRateBytes - unsentBytes(), blocked, writeRate);

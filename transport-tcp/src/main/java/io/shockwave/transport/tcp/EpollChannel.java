@@ -195,6 +195,13 @@ final class EpollChannel extends SocketConnection {
             wake();
         }
         if ((before & ~ended) != 0) {
+            rearm();
+        }
+    }
+
+    /** From the poller: arms again for what is still waited for, unless the descriptor is gone (and may be reused). */
+    private synchronized void rearm() {
+        if (!released) {
             poller.arm(this);
         }
     }

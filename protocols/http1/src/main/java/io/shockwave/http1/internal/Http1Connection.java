@@ -172,7 +172,9 @@ public final class Http1Connection {
     private void closeInStages() throws IOException {
         out.flush();
         channel.shutdownOutput();
-        timeout(lingerMillis);
+        // Always set: it also lets a connection whose read timed out read again, to drain.
+        channel.readTimeout(lingerMillis);
+        currentTimeout = lingerMillis;
         in.release();
         byte[] dropped = scratch();
         try {
