@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * head, runs the handler, writes the response and loops while the connection stays
  * alive (RFC 9112 §9.3). Pipelined requests already in the buffer are served in order
  * without flushing in between, so their responses leave in as few writes as possible,
- * but never more than {@link #TURN} of them before the connection gives way to others.
+ * but never more than {@link #TURN} without waiting before the connection gives way to others.
  *
  * <p>A connection that ends after a response closes in stages (RFC 9112 §9.6): it
  * flushes, shuts its output down, and reads and drops what the client still sends for a
@@ -36,8 +36,8 @@ public final class Http1Connection {
     /** Unread body bytes the server reads and drops to keep a connection alive; past this it closes. */
     private static final long MAX_DISCARD = 256 * 1024;
     /**
-     * Requests served back to back before the connection gives way to the others on its
-     * carrier: a client whose pipelined input never runs dry must not keep fresh connections,
+     * Requests served without the connection once waiting for input, before it gives way
+     * to the others: a client whose input never runs dry must not keep fresh connections,
      * or the poller, from running (Netty reads at most 16 messages per turn, likewise).
      */
     static final int TURN = 16;
