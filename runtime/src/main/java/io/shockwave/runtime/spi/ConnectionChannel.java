@@ -221,7 +221,7 @@ public abstract class ConnectionChannel implements AutoCloseable {
         return n;
     }
 
-    /** Writes {@code buf[off, off+len)}, blocking; the connection is closed if the client stops draining it. */
+    /** Writes {@code buf[off, off+len)}, blocking; the connection is reset if the client stops draining it. */
     public final void write(byte[] buf, int off, int len) throws IOException {
         if (!isOpen()) {
             throw closed(); // also after an abort, when the descriptor is gone
