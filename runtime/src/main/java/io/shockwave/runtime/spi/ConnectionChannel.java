@@ -170,8 +170,11 @@ public abstract class ConnectionChannel implements AutoCloseable {
         if (own) {
             startReadDeadline();
         }
-        long waitStart = readRateSince != 0 ? System.nanoTime() : 0;
-        readWaitSince = waitStart;
+        long waitStart = 0;
+        if (readRateSince != 0) {
+            waitStart = System.nanoTime();
+            readWaitSince = waitStart;
+        }
         try {
             int n = readNow(buf, off, len);
             if (readExpired) {
@@ -227,7 +230,6 @@ public abstract class ConnectionChannel implements AutoCloseable {
             throw closed(); // also after an abort, when the descriptor is gone
         }
         long start = System.nanoTime();
-        writeSince = start;
         try {
             // A deadline per slice: the timeout bounds a stall, not a long transfer that progresses.
             for (int done = 0; done < len; ) {
@@ -238,8 +240,6 @@ public abstract class ConnectionChannel implements AutoCloseable {
             }
         } finally {
             writeDeadline = 0;
-            writeSince = 0;
-            writeBlockedNanos += System.nanoTime() - start;
         }
         context.stats().bytesOut(len);
     }
@@ -250,6 +250,9 @@ public abstract class ConnectionChannel implements AutoCloseable {
      * reads time out, as they would after the read timeout.
      */
     public final void minReadRate(DataRate rate) {
+        if (!rate.isEnabled() && readRateSince == 0) {
+            return; // none open, none asked for: the usual case, a request without a body
+        }
         readRate = rate;
         readRateBytes = 0;
         readWaitedNanos = 0;
@@ -313,9 +316,13 @@ public abstract class ConnectionChannel implements AutoCloseable {
         }
         idleSince = System.nanoTime();
         startReadDeadline();
-        readRateSince = 0;
+        if (readRateSince != 0) {
+            readRateSince = 0;
+        }
         // A new window for the response rate: the client was fast enough to be done with the last.
-        writeBlockedNanos = 0;
+        if (writeBlockedNanos != 0) {
+            writeBlockedNanos = 0;
+        }
         writeRateBytes = 0;
         return true;
     }
@@ -388,6 +395,25 @@ public abstract class ConnectionChannel implements AutoCloseable {
         if (isOpen()) {
             shutdownOutputNow();
         }
+    }
+
+    /**
+     * Ends the connection in stages (RFC 9112 §9.6): a FIN after what was written, then what
+     * the client still sends is read and dropped until it closes or {@code lingerMillis}
+     * passes, then the close. Closing with unread input would send a reset, which can
+     * destroy the last response before the client has read it. On the connection's thread.
+     */
+    public final void closeInStages(int lingerMillis, byte[] scratch) {
+        shutdownOutput();
+        readTimeout(lingerMillis); // also lets a connection whose read timed out read again, to drain
+        try {
+            while (read(scratch, 0, scratch.length) >= 0) {
+                // dropped: what the client sends after the last response is not answered
+            }
+        } catch (IOException e) {
+            // lingered long enough, or the client reset: close now
+        }
+        close();
     }
 
     /**
@@ -514,13 +540,13 @@ public abstract class ConnectionChannel implements AutoCloseable {
     /**
      * Whether the client reads slower than the minimum response rate: bytes written against
      * the time spent waiting on it since the connection was last idle, once the grace passed.
-     * Only where the transport reports partial progress, else a slow start would look like none.
+     * Only where the transport says when a write waits ({@link #beginWaitingForRoom}).
      */
     private boolean writeTooSlow(long now) {
-        long blocked = writeBlockedNanos; // before the start: write() clears the start first, then adds
+        long blocked = writeBlockedNanos; // before the start: the wait clears the start first, then adds
         long since = writeSince;
-        if (since == 0 || !writeRate.isEnabled() || !reportsWriteProgress()) {
-            return false;
+        if (since == 0 || !writeRate.isEnabled()) {
+            return false; // no write waits on the client (or the transport cannot tell when one does)
         }
         blocked += now - since;
         // Bytes the kernel accepted are not yet the client's: a send buffer of megabytes would
@@ -534,19 +560,30 @@ public abstract class ConnectionChannel implements AutoCloseable {
 
     // ---- for transports ------------------------------------------------------------------
 
-    /** A write in progress sent {@code n} more bytes: for the response rate, where {@link #reportsWriteProgress()}. */
+    /** A write in progress sent {@code n} more bytes, for the response rate. */
     protected final void wrote(int n) {
         writeRateBytes += n; // only the writer writes it
+    }
+
+    /**
+     * The writer waits for the client to make room: the response rate counts this time
+     * against it. Returns the start, for {@link #endWaitingForRoom}. Transports that cannot
+     * tell when a write waits do not call it, and have no response rate.
+     */
+    protected final long beginWaitingForRoom() {
+        long now = System.nanoTime();
+        writeSince = now;
+        return now;
+    }
+
+    protected final void endWaitingForRoom(long start) {
+        writeSince = 0; // first: the watchdog reads the two in the other order
+        writeBlockedNanos += System.nanoTime() - start;
     }
 
     /** Bytes written that the client has not received yet (still in the kernel's send queue); 0 if unknown. Any thread. */
     protected long unsentBytes() {
         return 0;
-    }
-
-    /** Whether the transport reports each part of a write that went out ({@link #wrote}), so the response rate can be checked. */
-    protected boolean reportsWriteProgress() {
-        return false;
     }
 
     /**

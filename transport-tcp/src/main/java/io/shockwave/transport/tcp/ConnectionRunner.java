@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -138,16 +137,7 @@ final class ConnectionRunner {
      */
     private static void refuse(SocketConnection channel) throws IOException {
         channel.write(UNAVAILABLE, 0, UNAVAILABLE.length);
-        channel.shutdownOutput();
-        channel.readTimeout(REFUSE_LINGER_MILLIS);
-        byte[] dropped = new byte[2048];
-        try {
-            while (channel.read(dropped, 0, dropped.length) >= 0) {
-                // dropped
-            }
-        } catch (SocketTimeoutException e) {
-            // lingered long enough
-        }
+        channel.closeInStages(REFUSE_LINGER_MILLIS, new byte[2048]);
     }
 
     /**

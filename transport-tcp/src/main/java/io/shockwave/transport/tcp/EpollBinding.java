@@ -85,24 +85,18 @@ final class EpollBinding implements Binding {
             int family = target.getAddress() instanceof java.net.Inet4Address ? Syscalls.AF_INET : Syscalls.AF_INET6;
             fd = Syscalls.socket(family, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
         }
-        check(fd, "socket");
+        Syscalls.check(fd, "socket");
         sockets.add(fd);
-        check(Syscalls.setIntOption(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEADDR, 1), "setsockopt(SO_REUSEADDR)");
+        Syscalls.check(Syscalls.setIntOption(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEADDR, 1), "setsockopt(SO_REUSEADDR)");
         if (reusePort) {
-            check(Syscalls.setIntOption(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEPORT, 1), "setsockopt(SO_REUSEPORT)");
+            Syscalls.check(Syscalls.setIntOption(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEPORT, 1), "setsockopt(SO_REUSEPORT)");
         }
-        check(Syscalls.bind(fd, SocketAddresses.encode(target)), "bind to " + target);
-        check(Syscalls.listen(fd, BACKLOG), "listen");
+        Syscalls.check(Syscalls.bind(fd, SocketAddresses.encode(target)), "bind to " + target);
+        Syscalls.check(Syscalls.listen(fd, BACKLOG), "listen");
         byte[] bound = new byte[SocketAddresses.MAX_SIZE];
-        check(Syscalls.getsockname(fd, bound), "getsockname");
+        Syscalls.check(Syscalls.getsockname(fd, bound), "getsockname");
         // Later sockets join the port the first one got, when it was ephemeral.
         return new InetSocketAddress(target.getAddress(), SocketAddresses.decode(bound).getPort());
-    }
-
-    private static void check(int result, String call) throws IOException {
-        if (result < 0) {
-            throw Syscalls.failure(call, result);
-        }
     }
 
     private void accept(int listening) {

@@ -60,10 +60,7 @@ final class EpollChannel extends SocketConnection {
 
     @Override
     void configure() throws IOException {
-        int r = Syscalls.setIntOption(fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_NODELAY, 1);
-        if (r < 0) {
-            throw Syscalls.failure("setsockopt(TCP_NODELAY)", r);
-        }
+        Syscalls.check(Syscalls.setIntOption(fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_NODELAY, 1), "setsockopt(TCP_NODELAY)");
     }
 
     @Override
@@ -128,16 +125,16 @@ final class EpollChannel extends SocketConnection {
                 if (writeWaitEnded()) {
                     throw new SocketException("Socket closed");
                 }
-                await(Syscalls.EPOLLOUT, false);
+                long since = beginWaitingForRoom();
+                try {
+                    await(Syscalls.EPOLLOUT, false);
+                } finally {
+                    endWaitingForRoom(since);
+                }
             } else if (n != -Syscalls.EINTR) {
                 throw Syscalls.failure("send", (int) n);
             }
         }
-    }
-
-    @Override
-    protected boolean reportsWriteProgress() {
-        return true;
     }
 
     /** Any thread (the watchdog): what the kernel still holds for a client that does not read. */

@@ -398,6 +398,14 @@ final class Syscalls {
         return arena.allocate(Linker.Option.captureStateLayout());
     }
 
+    /** {@code result}, if the call succeeded; else it throws the call's failure. */
+    static int check(int result, String call) throws SocketException {
+        if (result < 0) {
+            throw failure(call, result);
+        }
+        return result;
+    }
+
     /** An exception for a call that failed with {@code errno} (positive, or the negative result). */
     static SocketException failure(String call, int errno) {
         errno = Math.abs(errno);

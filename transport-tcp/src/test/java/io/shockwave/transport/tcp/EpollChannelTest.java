@@ -90,6 +90,17 @@ class EpollChannelTest {
         }
     }
 
+    /** A resume that reads what has arrived, and hands the count (or the failure) to {@code result}. */
+    private static Runnable readAvailableInto(EpollChannel ch, byte[] buf, CompletableFuture<Integer> result) {
+        return () -> {
+            try {
+                result.complete(ch.readAvailable(buf, 0, buf.length));
+            } catch (IOException e) {
+                result.completeExceptionally(e);
+            }
+        };
+    }
+
     private static String text(byte[] buf, int n) {
         return new String(buf, 0, n, StandardCharsets.US_ASCII);
     }
@@ -109,15 +120,9 @@ class EpollChannelTest {
         try (EpollFixture.Pair p = fixture.connect(poller)) {
             EpollChannel ch = p.server();
             long suspendedBefore = fixture.context.stats().connectionsSuspended();
-            CompletableFuture<String> resumed = new CompletableFuture<>();
+            CompletableFuture<Integer> resumed = new CompletableFuture<>();
             byte[] buf = new byte[64];
-            Runnable resume = () -> {
-                try {
-                    resumed.complete(text(buf, ch.readAvailable(buf, 0, buf.length)));
-                } catch (IOException e) {
-                    resumed.completeExceptionally(e);
-                }
-            };
+            Runnable resume = readAvailableInto(ch, buf, resumed);
             assertTrue(ch.beginIdle());
             Running<IdleWake> idle = start(ch::awaitReadable).parked();
             ch.checkDeadlines(System.nanoTime() + PARKED_LONG_ENOUGH); // the watchdog: parked long enough
@@ -130,7 +135,7 @@ class EpollChannelTest {
             assertFalse(resumed.isDone());
 
             p.send("next request");
-            assertEquals("next request", resumed.get(10, TimeUnit.SECONDS));
+            assertEquals("next request", text(buf, resumed.get(10, TimeUnit.SECONDS)));
             // The runner finished the connection once the resume returned without suspending again.
             assertEquals(-1, p.client().getInputStream().read(), "closed by the runner");
             assertEquals(suspendedBefore, fixture.context.stats().connectionsSuspended());
@@ -141,22 +146,16 @@ class EpollChannelTest {
     void bytesArrivingWhileTheConnectionSuspendsAreNotLost() throws Exception {
         try (EpollFixture.Pair p = fixture.connect(poller)) {
             EpollChannel ch = p.server();
-            CompletableFuture<String> resumed = new CompletableFuture<>();
+            CompletableFuture<Integer> resumed = new CompletableFuture<>();
             byte[] buf = new byte[64];
             assertTrue(ch.beginIdle());
-            ch.suspend(() -> {
-                try {
-                    resumed.complete(text(buf, ch.readAvailable(buf, 0, buf.length)));
-                } catch (IOException e) {
-                    resumed.completeExceptionally(e);
-                }
-            });
+            ch.suspend(readAvailableInto(ch, buf, resumed));
             p.send("early"); // before the wait is armed: arming reports it
             Runnable inline = ch.letGo();
             if (inline != null) {
                 inline.run(); // woken while suspending: this thread carries on
             }
-            assertEquals("early", resumed.get(10, TimeUnit.SECONDS));
+            assertEquals("early", text(buf, resumed.get(10, TimeUnit.SECONDS)));
         }
     }
 
@@ -225,13 +224,7 @@ class EpollChannelTest {
             CompletableFuture<Integer> resumed = new CompletableFuture<>();
             byte[] buf = new byte[64];
             assertTrue(ch.beginIdle());
-            ch.suspend(() -> {
-                try {
-                    resumed.complete(ch.readAvailable(buf, 0, buf.length));
-                } catch (IOException e) {
-                    resumed.completeExceptionally(e);
-                }
-            });
+            ch.suspend(readAvailableInto(ch, buf, resumed));
             assertNull(ch.letGo());
             p.client().shutdownOutput();
             assertEquals(-1, resumed.get(10, TimeUnit.SECONDS));

@@ -36,12 +36,12 @@ final class EpollFixture implements AutoCloseable {
 
     EpollFixture() throws IOException {
         listening = Syscalls.socket(Syscalls.AF_INET, Syscalls.SOCK_STREAM | Syscalls.SOCK_CLOEXEC);
-        check(listening, "socket");
-        check(Syscalls.bind(listening, SocketAddresses.encode(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))),
+        Syscalls.check(listening, "socket");
+        Syscalls.check(Syscalls.bind(listening, SocketAddresses.encode(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))),
                 "bind");
-        check(Syscalls.listen(listening, 128), "listen");
+        Syscalls.check(Syscalls.listen(listening, 128), "listen");
         byte[] bound = new byte[SocketAddresses.MAX_SIZE];
-        check(Syscalls.getsockname(listening, bound), "getsockname");
+        Syscalls.check(Syscalls.getsockname(listening, bound), "getsockname");
         port = SocketAddresses.decode(bound).getPort();
     }
 
@@ -52,7 +52,7 @@ final class EpollFixture implements AutoCloseable {
         MemorySegment peer = arena.allocate(SocketAddresses.MAX_SIZE, 4);
         MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
         int fd = Syscalls.accept(Syscalls.newNativeState(arena), listening, peer, length);
-        check(fd, "accept4");
+        Syscalls.check(fd, "accept4");
         byte[] sockaddr = new byte[16];
         MemorySegment.copy(peer, ValueLayout.JAVA_BYTE, 0, sockaddr, 0, 16);
         EpollChannel channel = new EpollChannel(fd, sockaddr, poller, runner, context);
@@ -62,12 +62,6 @@ final class EpollFixture implements AutoCloseable {
             throw new IOException("the poller refused the connection");
         }
         return new Pair(client, channel);
-    }
-
-    private static void check(int result, String call) throws IOException {
-        if (result < 0) {
-            throw Syscalls.failure(call, result);
-        }
     }
 
     @Override

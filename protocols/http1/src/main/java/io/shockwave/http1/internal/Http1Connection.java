@@ -165,25 +165,12 @@ public final class Http1Connection {
         }
     }
 
-    /**
-     * RFC 9112 §9.6: FIN after the last response, then read and drop what the client still
-     * sends until it closes or the linger time passes, so that the close sends no reset.
-     */
+    /** RFC 9112 §9.6: the last response leaves, then the channel closes in stages. */
     private void closeInStages() throws IOException {
         out.flush();
-        channel.shutdownOutput();
-        // Always set: it also lets a connection whose read timed out read again, to drain.
-        channel.readTimeout(lingerMillis);
-        currentTimeout = lingerMillis;
         in.release();
-        byte[] dropped = scratch();
-        try {
-            while (channel.read(dropped, 0, dropped.length) >= 0) {
-                // dropped: the client's requests after the close are not answered
-            }
-        } catch (IOException e) {
-            // lingered long enough, or the client reset: close now
-        }
+        currentTimeout = lingerMillis;
+        channel.closeInStages(lingerMillis, scratch());
     }
 
     /**
