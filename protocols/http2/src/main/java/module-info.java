@@ -2,5 +2,7 @@
 module io.shockwave.http2 {
     requires transitive io.shockwave.runtime;
 
-    exports io.shockwave.http2.hpack;
+    exports io.shockwave.http2;
+
+    provides io.shockwave.runtime.spi.ProtocolProvider with io.shockwave.http2.Http2Provider;
 }

@@ -169,6 +169,11 @@ public final class HeaderName {
         return (((long) LONG.get(buf, off + 8 * last) & tail) | caseMasks[last]) == lowerWords[last];
     }
 
+    /** The registered name with {@link #id()} {@code id}. */
+    public static HeaderName byId(int id) {
+        return KNOWN_IN_ORDER.get(id);
+    }
+
     /** A small number for each registered name, the same for every spelling of it; -1 for others. */
     public int id() {
         return id;

@@ -312,6 +312,23 @@ public final class Headers {
         count++;
     }
 
+    /** Like {@link #addRaw(byte[], int, int, int, int)}, for a name and a value in different arrays. */
+    public void addRaw(byte[] nameSrc, int nameOff, int nameLen, byte[] valueSrc, int valueOff, int valueLen) {
+        ensureIndex();
+        ensureData(nameLen + valueLen);
+        int s = count * SLOTS;
+        index[s] = dataLength;
+        index[s + 1] = nameLen;
+        System.arraycopy(nameSrc, nameOff, data, dataLength, nameLen);
+        dataLength += nameLen;
+        index[s + 2] = dataLength;
+        index[s + 3] = valueLen;
+        System.arraycopy(valueSrc, valueOff, data, dataLength, valueLen);
+        dataLength += valueLen;
+        index[s + 4] = idOf(nameSrc, nameOff, nameLen);
+        count++;
+    }
+
     private static int idOf(byte[] src, int nameOff, int nameLen) {
         HeaderName known = HeaderName.known(src, nameOff, nameLen);
         return known == null ? -1 : known.id();
@@ -388,6 +405,11 @@ public final class Headers {
 
     public int valueLength(int i) {
         return index[i * SLOTS + 3];
+    }
+
+    /** The {@link HeaderName#id()} of field {@code i}'s name, or -1 if it is not registered. */
+    public int nameId(int i) {
+        return index[i * SLOTS + 4];
     }
 
     private void ensureIndex() {

@@ -1,0 +1,202 @@
+package io.shockwave.http2.internal;
+
+import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.Headers;
+import io.shockwave.runtime.Method;
+import io.shockwave.runtime.Response;
+import io.shockwave.runtime.Status;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The response of one stream. The handler's bytes collect in the stream's buffer and
+ * are handed to the {@link FrameWriter} when it fills, on {@code flush()} and at the end;
+ * the writer frames them as DATA as the flow-control windows allow. The first hand-over
+ * commits the status and headers.
+ */
+final class Http2Response implements Response {
+    private static final int MAX_BUFFER = 16 * 1024;
+
+    private final Http2Stream stream;
+    private final Headers headers = new Headers(128, 6);
+    private Headers trailers;
+    private Status status = Status.OK;
+    private long contentLength = -1;
+    private boolean committed;
+    private long written;
+    /** Where the handler writes next in the stream's buffer; bytes before it up to the writer's mark are unpublished. */
+    private int writeIndex;
+    private final Output output = new Output();
+
+    Http2Response(Http2Stream stream) {
+        this.stream = stream;
+    }
+
+    @Override
+    public Response status(Status status) {
+        this.status = status;
+        return this;
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public Headers headers() {
+        return headers;
+    }
+
+    @Override
+    public Response contentLength(long length) {
+        this.contentLength = length;
+        return this;
+    }
+
+    long declaredLength() {
+        return contentLength;
+    }
+
+    @Override
+    public void send(byte[] body) {
+        send(body, 0, body.length);
+    }
+
+    @Override
+    public void send(byte[] body, int offset, int length) {
+        if (committed || written > 0) {
+            throw new IllegalStateException("response already committed");
+        }
+        contentLength = length;
+        try {
+            output.write(body, offset, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void send(String body) {
+        if (!headers.contains(HeaderName.CONTENT_TYPE)) {
+            headers.set(HeaderName.CONTENT_TYPE, "text/plain; charset=utf-8");
+        }
+        send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public Headers trailers() {
+        if (trailers == null) {
+            trailers = new Headers(64, 2);
+        }
+        return trailers;
+    }
+
+    Headers trailersOrNull() {
+        return trailers == null || trailers.isEmpty() ? null : trailers;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    /** Whether the body is left out (a response to HEAD) though its length is declared. */
+    boolean isHead() {
+        return stream.request.method() == Method.HEAD;
+    }
+
+    /** Drops what the failed handler set, so the error handler starts afresh. Only before commit. */
+    void resetForError() {
+        status = Status.OK;
+        headers.clear();
+        if (trailers != null) {
+            trailers.clear();
+        }
+        contentLength = -1;
+        written = 0;
+        writeIndex = 0;
+    }
+
+    /** The handler returned: what is buffered leaves, then the end of the stream. */
+    void finish() throws IOException {
+        if (contentLength >= 0 && written < contentLength && !isHead()) {
+            throw new IOException("response ended after " + written + " of its " + contentLength + " bytes");
+        }
+        if (!committed && contentLength < 0 && written == 0 && status.allowsContent()) {
+            contentLength = 0;
+        }
+        publish(true);
+    }
+
+    private void publish(boolean end) throws IOException {
+        if (!committed) {
+            committed = true;
+            stream.context.stats().response(status.code());
+        }
+        stream.writer.publish(stream, writeIndex, end);
+    }
+
+    private final class Output extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (contentLength >= 0 && written + len > contentLength) {
+                throw new IOException("response body longer than its content-length of " + contentLength);
+            }
+            written += len;
+            if (isHead()) {
+                return;
+            }
+            while (len > 0) {
+                byte[] buf = stream.out;
+                if (buf == null || (writeIndex == buf.length && buf.length < MAX_BUFFER)) {
+                    buf = grow(len);
+                } else if (writeIndex == buf.length) {
+                    publish(false);
+                    stream.writer.awaitDrained(stream);
+                    writeIndex = 0;
+                }
+                int n = Math.min(len, buf.length - writeIndex);
+                System.arraycopy(b, off, buf, writeIndex, n);
+                writeIndex += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            publish(false);
+        }
+    }
+
+    /** A bigger buffer for the stream, before the writer has any of it or once it has drained it. */
+    private byte[] grow(int wanted) throws IOException {
+        if (stream.out != null && writeIndex > 0) {
+            publish(false);
+            stream.writer.awaitDrained(stream);
+        }
+        int size = Math.min(MAX_BUFFER, Math.max(256, Integer.highestOneBit(Math.max(1, wanted - 1)) << 1));
+        if (stream.out != null) {
+            size = Math.min(MAX_BUFFER, Math.max(size, stream.out.length * 2));
+        }
+        byte[] buf = new byte[size];
+        stream.writer.replaceBuffer(stream, buf);
+        writeIndex = 0;
+        return buf;
+    }
+}

@@ -1,0 +1,337 @@
+package io.shockwave.http2.internal;
+
+import io.shockwave.runtime.HttpException;
+import io.shockwave.runtime.RequestBodyException;
+import io.shockwave.runtime.Status;
+import io.shockwave.runtime.spi.ServerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * One request stream (RFC 9113 §5.1) and the actor that serves it: its handler runs on
+ * its own virtual thread ({@link #run}), so a handler that blocks holds up only its own
+ * stream.
+ *
+ * <p>A server stream goes through these states; the reader thread moves the receiving
+ * half, the {@link FrameWriter} the sending half, and a reset ends both:
+ * <pre>
+ *                 HEADERS              END_STREAM received
+ *      idle ───────────────► open ─────────────────────────► half-closed (remote)
+ *                              │                                   │
+ *                              │ END_STREAM sent                   │ END_STREAM sent
+ *                              ▼                                   ▼
+ *                      half-closed (local) ──END_STREAM received──► closed
+ *         RST_STREAM sent or received: closed from any state
+ * </pre>
+ * The request body arrives in DATA frames that the reader appends to {@link #in}; the
+ * handler takes them through {@link Body}, and the credit it frees is returned to the
+ * client in WINDOW_UPDATE frames as it reads, so a slow handler slows only its own stream.
+ */
+final class Http2Stream implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Http2Stream.class);
+    private static final RequestBodyException RESET_BY_CLIENT =
+            new RequestBodyException(Status.BAD_REQUEST, "The client reset the stream");
+    private static final RequestBodyException CONNECTION_LOST =
+            new RequestBodyException(Status.BAD_REQUEST, "The connection was lost");
+
+    final Http2Connection connection;
+    final FrameWriter writer;
+    final ServerContext context;
+    final int id;
+    final Http2Request request;
+    final Http2Response response;
+
+    // ---- receiving: the reader appends, the handler takes; guarded by this ----
+    private byte[] in;
+    private int inStart;
+    private int inEnd;
+    private boolean inEnded;
+    private RequestBodyException inFailure;
+    private boolean clientLeft;
+    private long received;
+    /** What the client may still send before it must wait for WINDOW_UPDATE. */
+    private int recvWindow;
+    /** Bytes the handler has taken since the last WINDOW_UPDATE. */
+    private int consumed;
+    private boolean continuePending;
+    /** Set by the reader only: the client sent END_STREAM or reset the stream. */
+    volatile boolean remoteClosed;
+
+    // ---- sending: guarded by the writer's lock (see FrameWriter) ----
+    byte[] out;
+    int outStart;
+    int outEnd;
+    int sendWindow;
+    boolean headersQueued;
+    boolean headersSent;
+    boolean interimQueued;
+    boolean endQueued;
+    boolean endSent;
+    int resetCode = -1;
+    boolean resetSent;
+    boolean handlerDone;
+    boolean finished;
+    Thread waiter;
+    Http2Stream nextReady;
+    boolean queued;
+    int urgency = Priority.DEFAULT_URGENCY;
+    boolean incremental;
+
+    /** Answer with this instead of running the handler: a refused header block (431, 501). */
+    Status refusal;
+
+    Http2Stream(Http2Connection connection, int id, int recvWindow, int sendWindow) {
+        this.connection = connection;
+        this.writer = connection.writer;
+        this.context = connection.context;
+        this.id = id;
+        this.recvWindow = recvWindow;
+        this.sendWindow = sendWindow;
+        this.request = new Http2Request(connection.channel);
+        this.response = new Http2Response(this);
+        this.request.body(new Body());
+    }
+
+    // ---- the handler's thread --------------------------------------------------------
+
+    @Override
+    public void run() {
+        Throwable failure = null;
+        try {
+            if (refusal != null) {
+                throw new HttpException(refusal);
+            }
+            continuePending = request.headers.containsToken(io.shockwave.runtime.HeaderName.EXPECT, "100-continue");
+            context.handler().handle(request, response);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        RequestBodyException bodyFailure = bodyFailure();
+        if (bodyFailure != null) {
+            failure = bodyFailure; // why the exchange failed, whatever the handler made of it
+        }
+        if (failure == null) {
+            try {
+                response.finish();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        if (failure != null) {
+            fail(failure);
+        }
+        writer.handlerDone(this);
+    }
+
+    /**
+     * The exchange failed. While the response is not committed, the error handler answers
+     * instead; after, the stream is reset so that the client never takes it for complete.
+     */
+    private void fail(Throwable failure) {
+        if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
+            writer.reset(this, Frames.INTERNAL_ERROR);
+            throw e;
+        }
+        boolean clientCaused = failure instanceof HttpException || failure instanceof RequestBodyException;
+        if (!clientCaused || !isClientGone()) {
+            context.stats().error();
+        }
+        if (isClientGone()) {
+            writer.reset(this, Frames.CANCEL);
+            return;
+        }
+        if (response.isCommitted()) {
+            if (clientCaused) {
+                LOG.debug("{} on stream {} after the response started; resetting it", failure.getMessage(), id);
+            } else {
+                LOG.warn("Handler failed on {} {} after the response started; resetting the stream",
+                        request.method(), request.rawPath(), failure);
+            }
+            writer.reset(this, Frames.INTERNAL_ERROR);
+            return;
+        }
+        response.resetForError();
+        try {
+            context.errorHandler().handle(request, response, failure);
+            response.finish();
+        } catch (Throwable second) {
+            LOG.warn("Error handler failed", second);
+            writer.reset(this, Frames.INTERNAL_ERROR);
+        }
+    }
+
+    private synchronized RequestBodyException bodyFailure() {
+        return inFailure;
+    }
+
+    private synchronized boolean isClientGone() {
+        return clientLeft;
+    }
+
+    synchronized boolean isBodyComplete() {
+        return inEnded && inStart == inEnd;
+    }
+
+    // ---- the reader's thread ---------------------------------------------------------
+
+    /**
+     * DATA for this stream: {@code length} counts against the window, of which
+     * {@code payload[off, +dataLength)} is data and the rest padding. Returns a stream
+     * error to send, or null.
+     */
+    synchronized Http2Exception data(byte[] payload, int off, int dataLength, int length, boolean endStream) {
+        if (length > recvWindow) {
+            fail(RESET_BY_CLIENT, false);
+            return Http2Exception.stream(Frames.FLOW_CONTROL_ERROR, "DATA beyond the stream's window");
+        }
+        recvWindow -= length;
+        consumed += length - dataLength; // padding is consumed on arrival
+        received += dataLength;
+        long declared = request.contentLength;
+        if (declared >= 0 && (received > declared || (endStream && received != declared))) {
+            fail(new RequestBodyException(Status.BAD_REQUEST, "Request body does not match its content-length"), false);
+            return Http2Exception.stream(Frames.PROTOCOL_ERROR, "DATA does not match content-length");
+        }
+        if (received > context.limits().maxBodySize() && inFailure == null) {
+            fail(new RequestBodyException(Status.CONTENT_TOO_LARGE, "Request body too large"), false);
+        }
+        if (inFailure == null && dataLength > 0) {
+            append(payload, off, dataLength);
+        } else {
+            consumed += dataLength;
+        }
+        if (endStream) {
+            inEnded = true;
+        }
+        notifyAll();
+        return null;
+    }
+
+    private void append(byte[] src, int off, int len) {
+        if (in == null) {
+            in = new byte[Math.max(len, Math.min(16_384, recvWindow + len))];
+        }
+        if (in.length - inEnd < len) {
+            System.arraycopy(in, inStart, in, 0, inEnd - inStart);
+            inEnd -= inStart;
+            inStart = 0;
+            if (in.length - inEnd < len) {
+                in = java.util.Arrays.copyOf(in, Math.max(in.length * 2, inEnd + len));
+            }
+        }
+        System.arraycopy(src, off, in, inEnd, len);
+        inEnd += len;
+    }
+
+    /** A header block without END_STREAM left the body open; END_STREAM on the request's HEADERS closes it. */
+    synchronized void endOfRequest() {
+        inEnded = true;
+        if (request.contentLength > 0) {
+            fail(new RequestBodyException(Status.BAD_REQUEST, "Request body does not match its content-length"), false);
+        }
+        notifyAll();
+    }
+
+    /** The body failed: every later read throws {@code failure}. */
+    synchronized void fail(RequestBodyException failure, boolean clientLeft) {
+        if (inFailure == null) {
+            inFailure = failure;
+        }
+        this.clientLeft |= clientLeft;
+        notifyAll();
+    }
+
+    /** The client reset the stream (RST_STREAM), or the connection ended under it. */
+    void abandoned(boolean connectionLost) {
+        fail(connectionLost ? CONNECTION_LOST : RESET_BY_CLIENT, true);
+    }
+
+    /** The credit the handler has freed, once it is worth a WINDOW_UPDATE; 0 otherwise. */
+    private int takeCredit() {
+        int threshold = connection.streamWindow / 2;
+        if (consumed < threshold || inEnded) {
+            return 0;
+        }
+        int credit = consumed;
+        consumed = 0;
+        recvWindow += credit;
+        return credit;
+    }
+
+    /** The request body as the handler reads it. */
+    private final class Body extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            sendContinueIfAsked();
+            int n;
+            int credit;
+            synchronized (Http2Stream.this) {
+                long deadline = 0;
+                while (inStart == inEnd) {
+                    if (inFailure != null) {
+                        throw inFailure;
+                    }
+                    if (inEnded) {
+                        return -1;
+                    }
+                    long now = System.nanoTime();
+                    if (deadline == 0) {
+                        deadline = now + connection.bodyTimeoutNanos;
+                    } else if (now - deadline >= 0) {
+                        fail(new RequestBodyException(Status.REQUEST_TIMEOUT, "Request body timed out"), false);
+                        throw inFailure;
+                    }
+                    try {
+                        Http2Stream.this.wait(Math.max(1, (deadline - now) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while reading the request body");
+                    }
+                }
+                n = Math.min(len, inEnd - inStart);
+                System.arraycopy(in, inStart, b, off, n);
+                inStart += n;
+                if (inStart == inEnd) {
+                    inStart = 0;
+                    inEnd = 0;
+                }
+                consumed += n;
+                credit = takeCredit();
+            }
+            if (credit > 0) {
+                writer.windowUpdate(id, credit);
+            }
+            return n;
+        }
+
+        @Override
+        public int available() {
+            synchronized (Http2Stream.this) {
+                return inEnd - inStart;
+            }
+        }
+    }
+
+    /** RFC 9110 §10.1.1: a client that sent {@code expect: 100-continue} waits for this before the body. */
+    private void sendContinueIfAsked() {
+        if (continuePending) {
+            continuePending = false;
+            if (!response.isCommitted() && !isBodyComplete()) {
+                writer.interim(this);
+            }
+        }
+    }
+}
