@@ -8,6 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +60,37 @@ class Http2ClientsTest {
         Tool.Run r = Tool.find("curl").run(dir, 20, "--silent", "--show-error", "--http2-prior-knowledge", base + "/");
         assertEquals(0, r.exit(), r.stderr());
         assertTrue(r.out().contains("<strong id=\"protocol\">HTTP/2</strong>"), r.out());
+    }
+
+    /** RFC 7540 §3.2: what {@code curl --http2} sends on http:// is an HTTP/1.1 request with Upgrade: h2c. */
+    @Test
+    void curlUpgradesToH2c() throws Exception {
+        Tool.Run r = Tool.find("curl").run(dir, 20, "--silent", "--show-error", "--http2", "--include",
+                base + "/plaintext");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.out().startsWith("HTTP/1.1 101 Switching Protocols"), r.out());
+        assertTrue(r.out().contains("HTTP/2 200"), r.out());
+        assertTrue(r.out().endsWith("Hello, World!"), r.out());
+    }
+
+    /** The JDK client upgrades its first request, then sends the rest over the same HTTP/2 connection. */
+    @Test
+    void jdkClientUpgradesAndKeepsUsingHttp2() throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/users/" + i)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertEquals(HttpClient.Version.HTTP_2, r.version());
+                assertEquals("user " + i, r.body());
+            }
+            byte[] content = new byte[200_000];
+            new Random(7540).nextBytes(content);
+            HttpResponse<byte[]> echoed = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(HttpClient.Version.HTTP_2, echoed.version());
+            assertArrayEquals(content, echoed.body());
+        }
     }
 
     @Test

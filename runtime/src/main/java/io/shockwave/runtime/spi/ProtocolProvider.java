@@ -1,5 +1,7 @@
 package io.shockwave.runtime.spi;
 
+import io.shockwave.runtime.Request;
+
 import java.io.IOException;
 
 /**
@@ -28,4 +30,23 @@ public interface ProtocolProvider {
      * during detection are returned again by the channel's first reads.
      */
     void serve(ConnectionChannel channel, ServerContext context) throws IOException;
+
+    /**
+     * The token to answer in {@code Upgrade} if this protocol takes over the cleartext
+     * connection on which {@code request} asked for it (RFC 9110 §7.8), as {@code h2c}
+     * does (RFC 7540 §3.2); {@code null} if it does not.
+     */
+    default String upgradeToken(Request request) {
+        return null;
+    }
+
+    /**
+     * Serves a connection that switched to this protocol after {@code request}, which
+     * asked for it and had no body; {@code 101 Switching Protocols} has been sent, and
+     * the bytes that followed the request are returned again by the channel's reads. The
+     * protocol answers {@code request} itself, on the calling thread, as {@link #serve} does.
+     */
+    default void serveUpgrade(ConnectionChannel channel, ServerContext context, Request request) throws IOException {
+        throw new UnsupportedOperationException(id() + " cannot be upgraded to");
+    }
 }

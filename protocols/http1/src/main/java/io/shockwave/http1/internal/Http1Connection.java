@@ -9,6 +9,7 @@ import io.shockwave.runtime.ServerStats;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.Timeouts;
 import io.shockwave.runtime.spi.ConnectionChannel;
+import io.shockwave.runtime.spi.ProtocolProvider;
 import io.shockwave.runtime.spi.ServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,13 @@ public final class Http1Connection {
     private static final int READY = 1;
     private static final int SUSPENDED = 2;
     private static final int LAST = 3;
+    private static final int HANDED_OVER = 4;
     /** How an exchange ended: the connection serves on, closes in stages, or closes now. */
     private static final int KEEP = 0;
     private static final int CLOSE_IN_STAGES = 1;
     private static final int GONE = 2;
+    /** Another protocol took the connection over, and has finished with it or suspended it. */
+    private static final int UPGRADED = 3;
 
     private final ConnectionChannel channel;
     private final ServerContext context;
@@ -118,6 +122,10 @@ public final class Http1Connection {
             next = resumed ? readIdle(true) : awaitRequest(true);
             while (next == READY) {
                 int outcome = exchange();
+                if (outcome == UPGRADED) {
+                    next = HANDED_OVER;
+                    break;
+                }
                 if (outcome != KEEP) {
                     next = outcome == CLOSE_IN_STAGES ? LAST : END;
                     break;
@@ -140,7 +148,7 @@ public final class Http1Connection {
             stats.error();
             LOG.warn("Connection from {} failed", channel.remoteAddress(), e);
         } finally {
-            if (next != SUSPENDED) {
+            if (next != SUSPENDED && next != HANDED_OVER) {
                 channel.close();
                 out.release();
                 in.release();
@@ -217,6 +225,15 @@ public final class Http1Connection {
             body = fixedBody.reset(0);
         }
         request.body(body);
+        if (request.wantsUpgrade() && body.isComplete() && !http10) {
+            for (ProtocolProvider p : context.protocols()) {
+                String token = p.upgradeToken(request);
+                if (token != null) {
+                    upgrade(p, token);
+                    return UPGRADED;
+                }
+            }
+        }
         continuePending = request.expectsContinue() && !http10 && !body.isComplete();
         timeout(bodyTimeoutMillis);
         channel.minReadRate(body.isComplete() ? DataRate.NONE : limits.minRequestBodyRate());
@@ -257,6 +274,26 @@ public final class Http1Connection {
             }
         }
         return response.keepsAlive() && !broken ? KEEP : CLOSE_IN_STAGES;
+    }
+
+    /**
+     * RFC 9110 §7.8: the request asked to switch protocols, and one takes the connection.
+     * The 101 leaves, what the client sent after the request is handed back to the
+     * channel, and the new protocol serves from here on, answering this request first.
+     */
+    private void upgrade(ProtocolProvider protocol, String token) throws IOException {
+        byte[] switching = ("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: " + token + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        out.write(switching);
+        out.flush();
+        int rest = in.available();
+        if (rest > 0) {
+            channel.unread(java.util.Arrays.copyOfRange(in.buf, in.pos, in.limit), rest);
+        }
+        in.pos = in.limit;
+        out.release();
+        in.release();
+        protocol.serveUpgrade(channel, context, request);
     }
 
     /** Whether the unread rest of a body could be dropped; a stalled or malformed rest just ends the connection. */

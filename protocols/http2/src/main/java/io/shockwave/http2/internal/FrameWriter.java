@@ -287,6 +287,11 @@ final class FrameWriter {
         writeSoon();
     }
 
+    /** Whether the stream has been reset, by either side: nothing more of its response can be sent. */
+    synchronized boolean isReset(Http2Stream s) {
+        return s.resetSent || s.resetCode >= 0;
+    }
+
     /** The client reset the stream: nothing more is sent on it, not even a reset. */
     synchronized void clientReset(Http2Stream s) {
         if (s.endSent || s.resetSent) {
@@ -488,7 +493,7 @@ final class FrameWriter {
         int avail = s.outEnd - s.outStart;
         if (!s.headersSent) {
             boolean endNow = s.endQueued && avail == 0 && trailers == null;
-            encodeHeaders(s);
+            encodeHeaders(s, endNow);
             s.headersSent = true;
             if (endNow) {
                 return ended(s);
@@ -564,7 +569,7 @@ final class FrameWriter {
         }
     }
 
-    private void encodeHeaders(Http2Stream s) {
+    private void encodeHeaders(Http2Stream s, boolean endStream) {
         Http2Response r = s.response;
         int at = encoder.beginBlock(block, 0);
         at = encoder.status(r.status().code(), block, at);
@@ -578,7 +583,7 @@ final class FrameWriter {
         if (serverHeader != null) {
             at = field(SERVER, serverHeader, HpackEncoder.Indexing.INCREMENTAL, at);
         }
-        headerFrames(s.id, at, false);
+        headerFrames(s.id, at, endStream);
     }
 
     private static final byte[] CONTENT_LENGTH = HeaderName.CONTENT_LENGTH.lowerBytes();

@@ -3,6 +3,8 @@ package io.shockwave.http2.internal;
 import io.shockwave.http2.hpack.HpackDecoder;
 import io.shockwave.http2.hpack.HpackException;
 import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.Headers;
+import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Limits;
 import io.shockwave.runtime.spi.ConnectionChannel;
 import io.shockwave.runtime.spi.ServerContext;
@@ -107,7 +109,55 @@ public final class Http2Connection {
     private void run() {
         boolean suspended = false;
         try {
-            if (!prefaceRead && !readPreface()) {
+            if (!prefaceRead) {
+                sendSettings();
+                if (!readPreface()) {
+                    return;
+                }
+            }
+            suspended = loop();
+        } catch (IOException e) {
+            LOG.debug("HTTP/2 connection from {} ended: {}", channel.remoteAddress(), e.toString());
+        } catch (RuntimeException e) {
+            context.stats().error();
+            LOG.warn("HTTP/2 connection from {} failed", channel.remoteAddress(), e);
+        } finally {
+            if (!suspended) {
+                channel.close();
+                abandonAll();
+                workers.retire();
+            }
+        }
+    }
+
+    /**
+     * Serves a connection that an HTTP/1.1 request switched to h2c (RFC 7540 §3.2): the
+     * server's SETTINGS go first, the client's {@code HTTP2-Settings} count as its first
+     * SETTINGS (acknowledged implicitly), and the request is stream 1, half-closed, which
+     * is answered while the client's preface is still on its way.
+     */
+    public void serveUpgrade(Request upgrading, byte[] settings) {
+        boolean suspended = false;
+        try {
+            sendSettings();
+            try {
+                applySettings(settings, 0, settings.length);
+            } catch (Http2Exception e) {
+                in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+                connectionError(e);
+                return;
+            }
+            Http2Stream s = new Http2Stream(this, 1, streamWindow, peerInitialWindow);
+            copyRequest(upgrading, s.request);
+            lastStreamId = 1;
+            streams.put(1, s);
+            synchronized (writer) {
+                open++;
+            }
+            s.remoteClosed = true;
+            s.endOfRequest();
+            workers.start(s);
+            if (!readPreface()) {
                 return;
             }
             suspended = loop();
@@ -125,7 +175,41 @@ public final class Http2Connection {
         }
     }
 
-    /** RFC 9113 §3.4: the client's preface, then this side's SETTINGS. */
+    /** The upgrading HTTP/1.1 request as stream 1's, without the fields that belonged to that hop. */
+    private static void copyRequest(Request from, Http2Request to) {
+        to.reset();
+        to.method = from.method();
+        String target = from.rawQuery() == null ? from.rawPath() : from.rawPath() + "?" + from.rawQuery();
+        byte[] t = target.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        to.target = t.length <= to.target.length ? to.target : new byte[t.length];
+        System.arraycopy(t, 0, to.target, 0, t.length);
+        to.target(t.length);
+        to.contentLength = 0;
+        Headers h = from.headers();
+        byte[] data = h.rawData();
+        for (int i = 0; i < h.size(); i++) {
+            int id = h.nameId(i);
+            if (id == HeaderName.CONNECTION.id() || id == HeaderName.UPGRADE.id() || id == HeaderName.KEEP_ALIVE.id()
+                    || id == HeaderName.TRANSFER_ENCODING.id() || id == HeaderName.TE.id()
+                    || (h.nameLength(i) == 14 && "http2-settings".equalsIgnoreCase(h.name(i)))) {
+                continue;
+            }
+            to.headers.addRaw(data, h.nameOffset(i), h.nameLength(i), h.valueOffset(i), h.valueLength(i));
+        }
+    }
+
+    private void sendSettings() {
+        writer.settings(new int[] {
+                Frames.SETTINGS_MAX_CONCURRENT_STREAMS, MAX_CONCURRENT_STREAMS,
+                Frames.SETTINGS_ENABLE_PUSH, 0,
+                Frames.SETTINGS_INITIAL_WINDOW_SIZE, streamWindow,
+                Frames.SETTINGS_MAX_HEADER_LIST_SIZE, context.limits().maxHeaderBytes(),
+                Frames.SETTINGS_NO_RFC7540_PRIORITIES, 1,
+        });
+        writer.windowUpdate(0, CONNECTION_WINDOW - Frames.DEFAULT_WINDOW);
+    }
+
+    /** RFC 9113 §3.4: the client's preface. This side's SETTINGS are sent by then. */
     private boolean readPreface() throws IOException {
         in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
         channel.readTimeout(headTimeoutMillis);
@@ -147,14 +231,6 @@ public final class Http2Connection {
         }
         pos = Frames.PREFACE.length;
         prefaceRead = true;
-        writer.settings(new int[] {
-                Frames.SETTINGS_MAX_CONCURRENT_STREAMS, MAX_CONCURRENT_STREAMS,
-                Frames.SETTINGS_ENABLE_PUSH, 0,
-                Frames.SETTINGS_INITIAL_WINDOW_SIZE, streamWindow,
-                Frames.SETTINGS_MAX_HEADER_LIST_SIZE, context.limits().maxHeaderBytes(),
-                Frames.SETTINGS_NO_RFC7540_PRIORITIES, 1,
-        });
-        writer.windowUpdate(0, CONNECTION_WINDOW - Frames.DEFAULT_WINDOW);
         return true;
     }
 
@@ -191,6 +267,9 @@ public final class Http2Connection {
      * input buffer, may give its thread back, and a graceful close finds it here.
      */
     private int read() throws IOException {
+        if (in == null) {
+            in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+        }
         if (pos == limit) {
             pos = 0;
             limit = 0;
@@ -641,9 +720,15 @@ public final class Http2Connection {
             throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "SETTINGS of a wrong size");
         }
         calm();
+        applySettings(in, payload, length);
+        writer.settingsAck();
+    }
+
+    /** §6.5.2: the peer's settings, in a SETTINGS frame or in HTTP2-Settings. */
+    private void applySettings(byte[] src, int payload, int length) throws Http2Exception {
         for (int at = payload; at < payload + length; at += 6) {
-            int id = (in[at] & 0xFF) << 8 | (in[at + 1] & 0xFF);
-            int value = Frames.getInt(in, at + 2);
+            int id = (src[at] & 0xFF) << 8 | (src[at + 1] & 0xFF);
+            int value = Frames.getInt(src, at + 2);
             switch (id) {
                 case Frames.SETTINGS_HEADER_TABLE_SIZE -> writer.peerHeaderTableSize(value < 0 ? Integer.MAX_VALUE : value);
                 case Frames.SETTINGS_ENABLE_PUSH -> {
@@ -677,7 +762,6 @@ public final class Http2Connection {
                 }
             }
         }
-        writer.settingsAck();
     }
 
     private void ping(int flags, int streamId, int payload, int length) throws Http2Exception {

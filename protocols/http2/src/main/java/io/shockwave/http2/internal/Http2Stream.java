@@ -143,6 +143,11 @@ final class Http2Stream implements Runnable {
             writer.reset(this, Frames.CANCEL);
             return;
         }
+        if (writer.isReset(this)) {
+            // A stream error already reset it: that is the answer, there is no response to send.
+            LOG.debug("Stream {} failed after it was reset: {}", id, failure.toString());
+            return;
+        }
         if (response.isCommitted()) {
             if (clientCaused) {
                 LOG.debug("{} on stream {} after the response started; resetting it", failure.getMessage(), id);

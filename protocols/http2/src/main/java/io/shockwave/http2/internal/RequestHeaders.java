@@ -193,8 +193,17 @@ final class RequestHeaders implements HpackDecoder.Sink {
      * {@code Host} and joins cookie crumbs (§8.2.3). Returns whether the request may be served.
      */
     boolean end() {
-        if (malformed != null || trailers || tooLarge) {
+        if (malformed != null || trailers) {
             return malformed == null;
+        }
+        if (tooLarge) {
+            // Answered 431 without a handler; the error handler may still read the path.
+            if (targetLength < 0) {
+                request.target[0] = '/';
+                targetLength = 1;
+            }
+            request.target(targetLength);
+            return true;
         }
         if (request.method == Method.CONNECT) {
             // §8.5: CONNECT has only :method and :authority. Not supported, but well-formed: 501.
@@ -203,6 +212,8 @@ final class RequestHeaders implements HpackDecoder.Sink {
                 return false;
             }
             request.method = null;
+            request.target[0] = '/';
+            request.target(1);
             return true;
         }
         if ((pseudo & (METHOD | SCHEME | PATH)) != (METHOD | SCHEME | PATH)) {
