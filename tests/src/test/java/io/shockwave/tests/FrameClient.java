@@ -34,7 +34,11 @@ final class FrameClient implements AutoCloseable {
             STREAM_CLOSED = 5, FRAME_SIZE_ERROR = 6, REFUSED_STREAM = 7, CANCEL = 8, COMPRESSION_ERROR = 9,
             ENHANCE_YOUR_CALM = 11;
 
-    record Frame(int type, int flags, int stream, byte[] payload) {
+    /**
+     * A frame as read. A header block is decoded as soon as its last frame arrives, since
+     * HPACK's table depends on the order of blocks: {@code fields} then holds it, else null.
+     */
+    record Frame(int type, int flags, int stream, byte[] payload, List<String> fields) {
         int errorCode() {
             int at = type == GOAWAY ? 4 : 0;
             return (payload[at] & 0xFF) << 24 | (payload[at + 1] & 0xFF) << 16 | (payload[at + 2] & 0xFF) << 8
@@ -199,6 +203,8 @@ final class FrameClient implements AutoCloseable {
         return readFrame();
     }
 
+    private final ByteArrayOutputStream block = new ByteArrayOutputStream();
+
     private Frame readFrame() throws IOException {
         int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
         int type = in.readUnsignedByte();
@@ -206,7 +212,25 @@ final class FrameClient implements AutoCloseable {
         int stream = in.readInt() & 0x7FFF_FFFF;
         byte[] payload = new byte[length];
         in.readFully(payload);
-        return new Frame(type, flags, stream, payload);
+        List<String> fields = null;
+        if (type == HEADERS || type == CONTINUATION) {
+            int from = 0;
+            int to = length;
+            if (type == HEADERS && (flags & PADDED) != 0) {
+                from = 1;
+                to -= payload[0] & 0xFF;
+            }
+            if (type == HEADERS && (flags & PRIORITY_FLAG) != 0) {
+                from += 5;
+            }
+            block.write(payload, from, to - from);
+            if ((flags & END_HEADERS) != 0) {
+                fields = new ArrayList<>();
+                decode(block.toByteArray(), fields);
+                block.reset();
+            }
+        }
+        return new Frame(type, flags, stream, payload, fields);
     }
 
     /** Reads until a frame of {@code type} (skipping the others), which it returns. */
@@ -258,7 +282,6 @@ final class FrameClient implements AutoCloseable {
         List<String> trailers = new ArrayList<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         List<Frame> others = new ArrayList<>();
-        ByteArrayOutputStream block = new ByteArrayOutputStream();
         boolean inTrailers = false;
         try {
             while (true) {
@@ -277,18 +300,14 @@ final class FrameClient implements AutoCloseable {
                         return new Response(headers, body.toByteArray(), trailers, f.errorCode());
                     }
                     case HEADERS, CONTINUATION -> {
-                        block.write(f.payload);
-                        if (f.has(END_HEADERS)) {
-                            List<String> target = headers.isEmpty() || headers.getFirst().startsWith(":status: 1")
-                                    ? null : trailers;
-                            if (target == null) {
+                        if (f.fields != null) {
+                            if (headers.isEmpty() || headers.getFirst().startsWith(":status: 1")) {
                                 headers.clear();
-                                target = headers;
+                                headers.addAll(f.fields);
                             } else {
                                 inTrailers = true;
+                                trailers.addAll(f.fields);
                             }
-                            decode(block.toByteArray(), target);
-                            block.reset();
                         }
                         if (f.type == HEADERS && f.has(END_STREAM)) {
                             return new Response(headers, body.toByteArray(), trailers, -1);
@@ -311,7 +330,7 @@ final class FrameClient implements AutoCloseable {
                 }
             }
         } finally {
-            unread.addAll(others);
+            unread.addAll(0, others); // ahead of what is still unread: they came before it
         }
     }
 

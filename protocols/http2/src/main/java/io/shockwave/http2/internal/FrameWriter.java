@@ -29,6 +29,7 @@ final class FrameWriter {
     /** About how many bytes of DATA one batch takes before it is written. */
     private static final int BATCH = 64 * 1024;
     private static final VarHandle WRITING;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FrameWriter.class);
 
     static {
         try {
@@ -212,6 +213,9 @@ final class FrameWriter {
     void publish(Http2Stream s, int end, boolean last) throws IOException {
         synchronized (this) {
             checkOpen(s);
+            if (s.outEnd == s.outStart) {
+                s.lastProgress = System.nanoTime(); // the stall clock runs from when there was something to send
+            }
             s.headersQueued = true;
             s.outEnd = end;
             if (last) {
@@ -292,6 +296,24 @@ final class FrameWriter {
         return s.resetSent || s.resetCode >= 0;
     }
 
+    /**
+     * Resets the stream if it has had bytes to send and sent none for the write timeout:
+     * its client gives it no credit. The connection and its other streams go on.
+     */
+    void resetIfStalled(Http2Stream s, long now) {
+        synchronized (this) {
+            boolean waiting = !s.endSent && !s.resetSent && s.resetCode < 0
+                    && (s.outEnd > s.outStart || (s.endQueued && s.headersSent));
+            if (!waiting || now - s.lastProgress < writeTimeoutNanos) {
+                return;
+            }
+            s.resetCode = Frames.CANCEL;
+            s.outStart = s.outEnd;
+            enqueue(s);
+        }
+        writeSoon();
+    }
+
     /** The client reset the stream: nothing more is sent on it, not even a reset. */
     synchronized void clientReset(Http2Stream s) {
         if (s.endSent || s.resetSent) {
@@ -310,6 +332,7 @@ final class FrameWriter {
     void handlerDone(Http2Stream s) {
         synchronized (this) {
             s.handlerDone = true;
+            connection.handlerEnded();
             if (!s.endQueued && !s.endSent && !s.resetSent && s.resetCode < 0) {
                 s.resetCode = Frames.INTERNAL_ERROR; // no end was published: never let it look complete
                 enqueue(s);
@@ -374,16 +397,23 @@ final class FrameWriter {
                     int n;
                     boolean shutdown = false;
                     synchronized (this) {
+                        dirty = false;
                         if (failure != null) {
                             pendingLength = 0;
                             return;
                         }
-                        dirty = false;
                         fill();
                         n = pendingLength;
-                        if (n == 0) {
-                            shutdown = shutdownWhenDone;
+                        if (n > 0) {
+                            byte[] t = sending;
+                            sending = pending;
+                            pending = t;
+                            pendingLength = 0;
+                        } else if (shutdownWhenDone) {
                             shutdownWhenDone = false;
+                            shutdown = true;
+                            // Nothing may follow the FIN: a write after it would fail and reset the connection.
+                            failure = new SocketException("connection output shut down");
                         }
                     }
                     if (n == 0) {
@@ -391,12 +421,6 @@ final class FrameWriter {
                             channel.shutdownOutput(); // GOAWAY sent and every stream ended: a FIN
                         }
                         break;
-                    }
-                    synchronized (this) {
-                        byte[] t = sending;
-                        sending = pending;
-                        pending = t;
-                        pendingLength = 0;
                     }
                     channel.write(sending, 0, n);
                 }
@@ -424,12 +448,24 @@ final class FrameWriter {
         channel.close(); // the reader sees it, and abandons every stream
     }
 
-    /** Wakes the handlers waiting on the writer, once the connection has failed or closed. */
+    /** The connection is ending: nothing more is sent for the stream, and its handler's writes fail. */
     synchronized void abandon(Http2Stream s) {
+        if (!s.endSent && !s.resetSent) {
+            s.resetSent = true;
+            s.outStart = s.outEnd;
+            if (s.queued) {
+                unlink(s);
+            }
+            finished(s);
+        }
+        wakeWaiter(s);
+    }
+
+    /** The connection is closed: every later write fails. */
+    synchronized void closed() {
         if (failure == null) {
             failure = new SocketException("connection closed");
         }
-        wakeWaiter(s);
     }
 
     /** Turns queued work into frames in {@link #pending}, most urgent streams first. Under the lock. */
@@ -447,7 +483,18 @@ final class FrameWriter {
                     s.nextReady = null;
                     s.queued = false;
                     int before = pendingLength;
-                    boolean more = budget > 0 ? emit(s, budget) : true;
+                    boolean more;
+                    try {
+                        more = budget > 0 ? emit(s, budget) : true;
+                    } catch (RuntimeException e) {
+                        // A response that cannot be framed (its headers changed under the writer,
+                        // say) may have left HPACK's table half updated: the connection ends.
+                        LOG.warn("Cannot frame the response of stream {}; closing the connection", s.id, e);
+                        failure = new IOException("cannot frame a response", e);
+                        pendingLength = 0;
+                        channel.close();
+                        return;
+                    }
                     if (pendingLength != before) {
                         progress = true;
                         budget -= pendingLength - before;
@@ -474,6 +521,7 @@ final class FrameWriter {
         if (s.resetCode >= 0) {
             appendRst(s.id, s.resetCode);
             s.resetSent = true;
+            s.serverReset = true;
             wakeWaiter(s);
             finished(s);
             return false;
@@ -511,6 +559,7 @@ final class FrameWriter {
             System.arraycopy(s.out, s.outStart, pending, at, n);
             pendingLength = at + n;
             s.outStart += n;
+            s.lastProgress = System.nanoTime();
             avail -= n;
             s.sendWindow -= n;
             connectionWindow -= n;
@@ -548,6 +597,7 @@ final class FrameWriter {
         if (!s.remoteClosed) {
             appendRst(s.id, Frames.NO_ERROR);
             s.resetSent = true;
+            s.serverReset = true;
         }
         wakeWaiter(s);
         finished(s);

@@ -48,6 +48,7 @@ public final class Http2Connection {
     private final int idleTimeoutMillis;
     private final int headTimeoutMillis;
     private final int lingerMillis;
+    private final int writeTimeoutMillis;
     private final int maxHeaderBlock;
     private final StreamMap streams = new StreamMap();
     private final StreamWorkers workers = new StreamWorkers(MAX_CONCURRENT_STREAMS);
@@ -60,11 +61,21 @@ public final class Http2Connection {
     private byte[] in;
     private int pos;
     private int limit;
+    /** The highest stream id the client has used (§5.1.1), and the highest this side took on (§6.8). */
     private int lastStreamId;
+    private int lastProcessedId;
+    /** Streams closed lately, kept to tell frames still in flight for them from protocol errors (§5.1). */
+    private final int[] recentlyClosed = new int[64];
+    private final boolean[] recentlyReset = new boolean[64];
+    private int recentCount;
+    private boolean settingsSeen;
+    private int running;
     private int connectionRecvWindow = CONNECTION_WINDOW;
     private int connectionConsumed;
     private int peerInitialWindow = Frames.DEFAULT_WINDOW;
     private boolean prefaceRead;
+    /** Between beginIdle and the bytes (or close) that end the wait, across a suspension. */
+    private boolean waitingIdle;
     /** GOAWAY sent: no new streams; read by the writer under its lock. */
     private volatile boolean goingAway;
     private boolean idleTimeoutArmed;
@@ -73,6 +84,8 @@ public final class Http2Connection {
     private int headerBlockLength;
     private int headerStreamId;
     private boolean headerEndStream;
+    /** §5.3.1: the block's HEADERS named its own stream as its dependency: a stream error once decoded. */
+    private boolean selfDependent;
     private int continuations;
 
     private Http2Stream[] toStart = new Http2Stream[16];
@@ -92,6 +105,7 @@ public final class Http2Connection {
         this.idleTimeoutMillis = (int) context.timeouts().idle().toMillis();
         this.headTimeoutMillis = (int) context.timeouts().requestHead().toMillis();
         this.lingerMillis = (int) context.timeouts().linger().toMillis();
+        this.writeTimeoutMillis = (int) context.timeouts().write().toMillis();
         this.requestHeaders = new RequestHeaders(limits.maxHeaderBytes(), limits.maxTrailerBytes(), limits.maxHeaderCount());
         this.maxHeaderBlock = Math.max(16 * 1024, limits.maxHeaderBytes() * 2);
         this.resets = new RateLimit(200, 30_000_000_000L);
@@ -124,6 +138,7 @@ public final class Http2Connection {
         } finally {
             if (!suspended) {
                 channel.close();
+                writer.closed();
                 abandonAll();
                 workers.retire();
             }
@@ -150,9 +165,11 @@ public final class Http2Connection {
             Http2Stream s = new Http2Stream(this, 1, streamWindow, peerInitialWindow);
             copyRequest(upgrading, s.request);
             lastStreamId = 1;
+            lastProcessedId = 1;
             streams.put(1, s);
             synchronized (writer) {
                 open++;
+                running++;
             }
             s.remoteClosed = true;
             s.endOfRequest();
@@ -169,6 +186,7 @@ public final class Http2Connection {
         } finally {
             if (!suspended) {
                 channel.close();
+                writer.closed();
                 abandonAll();
                 workers.retire();
             }
@@ -264,7 +282,9 @@ public final class Http2Connection {
 
     /**
      * Reads more bytes. With no stream open the connection is idle: it waits without its
-     * input buffer, may give its thread back, and a graceful close finds it here.
+     * input buffer, may give its thread back, times out after the idle timeout, and a
+     * graceful close finds it here. With streams open it waits as long as they take, looking
+     * every write timeout for streams whose client gives them no credit.
      */
     private int read() throws IOException {
         if (in == null) {
@@ -281,67 +301,85 @@ public final class Http2Connection {
         if (goingAway) {
             return readWhileGoingAway();
         }
-        boolean idle = openStreams() == 0;
         if (!channel.canSuspend()) {
-            channel.readTimeout(idle ? idleTimeoutMillis : 0);
+            return readBlocking();
+        }
+        while (true) {
+            int n;
             try {
-                return fill();
+                n = channel.readAvailable(in, limit, in.length - limit);
             } catch (SocketTimeoutException e) {
+                if (openStreams() == 0) {
+                    goAway(Frames.NO_ERROR, "idle");
+                    return END;
+                }
+                resetStalledStreams();
+                n = 0; // waited a write timeout with streams open: wait on, afresh
+                if (!endIdleWait()) {
+                    return goingAwayNow();
+                }
+            }
+            if (n > 0) {
+                limit += n;
+                return endIdleWait() ? MORE : goingAwayNow();
+            }
+            if (n < 0) {
+                return END;
+            }
+            if (!waitingIdle) {
+                channel.readTimeout(openStreams() == 0 ? idleTimeoutMillis : writeTimeoutMillis);
+                if (!channel.beginIdle()) {
+                    return goingAwayNow();
+                }
+                waitingIdle = true;
+            }
+            ConnectionChannel.IdleWake wake = channel.awaitReadable();
+            if (wake == ConnectionChannel.IdleWake.CLOSE) {
+                return channel.isOpen() ? goingAwayNow() : END;
+            }
+            if (wake == ConnectionChannel.IdleWake.SUSPEND) {
+                // Streams still open run on their own threads and write through the writer;
+                // the reader needs none while the client is silent.
+                if (pos == limit) {
+                    in = null; // an idle connection holds no input buffer
+                    limit = 0;
+                    pos = 0;
+                }
+                workers.retire();
+                channel.suspend(resumer);
+                return SUSPENDED;
+            }
+        }
+    }
+
+    /** Ends the idle wait, if one is in progress; false if a graceful close was asked for meanwhile. */
+    private boolean endIdleWait() {
+        if (!waitingIdle) {
+            return true;
+        }
+        waitingIdle = false;
+        return channel.beginExchange();
+    }
+
+    private int goingAwayNow() {
+        waitingIdle = false;
+        startGoingAway();
+        return MORE;
+    }
+
+    /** Where the transport cannot wait without reading (JDK sockets): a blocking read. */
+    private int readBlocking() throws IOException {
+        boolean idle = openStreams() == 0;
+        channel.readTimeout(idle ? idleTimeoutMillis : writeTimeoutMillis);
+        try {
+            return fill();
+        } catch (SocketTimeoutException e) {
+            if (idle) {
                 goAway(Frames.NO_ERROR, "idle");
                 return END;
             }
-        }
-        int n = channel.readAvailable(in, limit, in.length - limit);
-        if (n > 0) {
-            limit += n;
+            resetStalledStreams();
             return MORE;
-        }
-        if (n < 0) {
-            return END;
-        }
-        channel.readTimeout(idle ? idleTimeoutMillis : 0);
-        if (!channel.beginIdle()) {
-            startGoingAway();
-            return MORE;
-        }
-        try {
-            while (true) {
-                ConnectionChannel.IdleWake wake = channel.awaitReadable();
-                if (wake == ConnectionChannel.IdleWake.CLOSE) {
-                    if (!channel.isOpen()) {
-                        return END;
-                    }
-                    startGoingAway();
-                    return MORE;
-                }
-                if (wake == ConnectionChannel.IdleWake.SUSPEND) {
-                    if (pos == limit) {
-                        in = null; // an idle connection holds no input buffer
-                        limit = 0;
-                        pos = 0;
-                    }
-                    workers.retire();
-                    channel.suspend(resumer);
-                    return SUSPENDED;
-                }
-                if (in == null) {
-                    in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
-                }
-                n = channel.readAvailable(in, limit, in.length - limit);
-                if (n < 0) {
-                    return END;
-                }
-                if (n > 0) {
-                    limit += n;
-                    if (!channel.beginExchange()) {
-                        startGoingAway();
-                    }
-                    return MORE;
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            goAway(Frames.NO_ERROR, "idle");
-            return END;
         }
     }
 
@@ -363,12 +401,23 @@ public final class Http2Connection {
      * output, and the client closes in turn, or the linger time passes.
      */
     private int readWhileGoingAway() throws IOException {
-        channel.readTimeout(openStreams() == 0 ? lingerMillis : 0);
+        boolean done = openStreams() == 0;
+        channel.readTimeout(done ? lingerMillis : writeTimeoutMillis);
         try {
             return fill();
         } catch (SocketTimeoutException e) {
-            return END;
+            if (done) {
+                return END;
+            }
+            resetStalledStreams();
+            return MORE;
         }
+    }
+
+    /** Resets the streams whose client has given them no credit (or taken no bytes) for the write timeout. */
+    private void resetStalledStreams() {
+        long now = System.nanoTime();
+        streams.forEach(s -> writer.resetIfStalled(s, now));
     }
 
     /** A graceful close was asked for (stop, eviction): GOAWAY, and no new streams. */
@@ -380,7 +429,7 @@ public final class Http2Connection {
 
     private void goAway(int code, String debug) {
         goingAway = true;
-        writer.goAway(lastStreamId, code, debug);
+        writer.goAway(lastProcessedId, code, debug);
         synchronized (writer) {
             if (open == 0) {
                 writer.shutdownWhenDone = true;
@@ -389,12 +438,30 @@ public final class Http2Connection {
         writer.flush();
     }
 
+    /**
+     * §5.4.1: GOAWAY with the error, then the FIN once the writer has written it (and
+     * nothing after), the open streams abandoned, and what the client still sends read and
+     * dropped for a while, so that no reset destroys the GOAWAY before the client reads it.
+     */
     private void connectionError(Http2Exception e) {
         LOG.debug("HTTP/2 connection error from {}: {}", channel.remoteAddress(), e.toString());
         context.stats().error();
         writer.readerBatch = false;
-        goAway(e.code(), e.getMessage());
-        channel.closeInStages(lingerMillis, new byte[4096]);
+        goingAway = true;
+        writer.goAway(lastProcessedId, e.code(), e.getMessage());
+        abandonAll();
+        synchronized (writer) {
+            writer.shutdownWhenDone = true;
+        }
+        writer.flush();
+        channel.readTimeout(lingerMillis);
+        try {
+            while (channel.read(in, 0, in.length) >= 0) {
+                // dropped: nothing more is served on this connection
+            }
+        } catch (IOException ignored) {
+            // lingered long enough, or the client reset
+        }
     }
 
     // ---- frames ----------------------------------------------------------------------
@@ -413,6 +480,12 @@ public final class Http2Connection {
             int streamId = Frames.getInt(in, pos + 5) & 0x7FFF_FFFF; // §4.1: the reserved bit is ignored
             int payload = pos + Frames.HEADER_LENGTH;
             pos = payload + length;
+            if (!settingsSeen) {
+                if (type != Frames.SETTINGS || (flags & Frames.FLAG_ACK) != 0) {
+                    throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "the preface must end with SETTINGS");
+                }
+                settingsSeen = true;
+            }
             if (headerStreamId != 0 && type != Frames.CONTINUATION) {
                 throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "expected CONTINUATION");
             }
@@ -493,9 +566,18 @@ public final class Http2Connection {
             if (streamId > lastStreamId) {
                 throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "DATA on an idle stream");
             }
-            throw Http2Exception.stream(Frames.STREAM_CLOSED, "DATA on a closed stream");
+            int recent = recentlyClosed(streamId);
+            if (recent == RECENTLY_RESET) {
+                return; // in flight when this side reset the stream: ignored (§5.1), its window counted above
+            }
+            throw recent == RECENTLY_ENDED
+                    ? Http2Exception.connection(Frames.STREAM_CLOSED, "DATA after END_STREAM")
+                    : Http2Exception.stream(Frames.STREAM_CLOSED, "DATA on a closed stream");
         }
         if (s.remoteClosed) {
+            if (writer.isReset(s)) {
+                return; // in flight when this side reset the stream: ignored (§5.1)
+            }
             throw Http2Exception.stream(Frames.STREAM_CLOSED, "DATA after END_STREAM");
         }
         if (endStream) {
@@ -517,14 +599,15 @@ public final class Http2Connection {
             if (length - offset - pad < 5) {
                 throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "HEADERS too short for its priority");
             }
-            if ((Frames.getInt(in, payload + offset) & 0x7FFF_FFFF) == streamId) {
-                throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "stream depends on itself"); // §5.3.1
-            }
+            selfDependent = (Frames.getInt(in, payload + offset) & 0x7FFF_FFFF) == streamId;
             offset += 5;
         }
         int fragment = length - offset - pad;
         if (fragment == 0 && (flags & Frames.FLAG_END_HEADERS) == 0) {
             calm();
+        }
+        if ((flags & Frames.FLAG_PRIORITY) == 0) {
+            selfDependent = false;
         }
         headerBlockLength = 0;
         continuations = 0;
@@ -565,6 +648,10 @@ public final class Http2Connection {
 
     /** A complete header block: a new request, trailers, or a block to decode and drop. */
     private void headerBlock(int streamId) throws Http2Exception {
+        if (selfDependent) {
+            decodeAndDrop(); // §4.3: every block is decoded, or the tables part ways
+            throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "stream depends on itself");
+        }
         Http2Stream s = streams.get(streamId);
         if (s != null) {
             trailers(s);
@@ -572,14 +659,26 @@ public final class Http2Connection {
         }
         if (streamId <= lastStreamId) {
             decodeAndDrop();
-            throw Http2Exception.connection(Frames.STREAM_CLOSED, "HEADERS on a closed stream");
+            int recent = recentlyClosed(streamId);
+            if (recent == RECENTLY_RESET) {
+                return; // trailers in flight when this side reset the stream: ignored (§5.1)
+            }
+            throw recent == RECENTLY_ENDED
+                    ? Http2Exception.connection(Frames.STREAM_CLOSED, "HEADERS on a closed stream")
+                    : Http2Exception.connection(Frames.PROTOCOL_ERROR, "stream id lower than one used before");
         }
         lastStreamId = streamId;
         if (goingAway) {
             decodeAndDrop(); // §6.8: streams after GOAWAY's last id are not served
             return;
         }
-        if (openStreams() >= MAX_CONCURRENT_STREAMS) {
+        boolean full;
+        synchronized (writer) {
+            full = open >= MAX_CONCURRENT_STREAMS || running >= 2 * MAX_CONCURRENT_STREAMS;
+        }
+        if (full) {
+            // Handlers of streams the client has reset still count (up to twice the limit):
+            // resetting streams must not let a client run more handlers than it may open.
             decodeAndDrop();
             throw Http2Exception.stream(Frames.REFUSED_STREAM, "too many concurrent streams");
         }
@@ -598,8 +697,10 @@ public final class Http2Connection {
             s.incremental = (p & 1) != 0;
         }
         streams.put(streamId, s);
+        lastProcessedId = streamId;
         synchronized (writer) {
             open++;
+            running++;
         }
         if (headerEndStream) {
             s.remoteClosed = true;
@@ -616,10 +717,20 @@ public final class Http2Connection {
     private void trailers(Http2Stream s) throws Http2Exception {
         if (s.remoteClosed) {
             decodeAndDrop();
+            if (writer.isReset(s)) {
+                return; // in flight when this side reset the stream: ignored (§5.1)
+            }
             throw Http2Exception.connection(Frames.STREAM_CLOSED, "HEADERS after END_STREAM");
         }
         requestHeaders.begin(s.request, true);
         decode(requestHeaders);
+        if (requestHeaders.refusal() != null) {
+            s.remoteClosed = true;
+            s.fail(new io.shockwave.runtime.RequestBodyException(io.shockwave.runtime.Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "Request trailers too large"), false);
+            s.endOfRequest();
+            return;
+        }
         if (!headerEndStream || !requestHeaders.end()) {
             s.remoteClosed = true;
             s.fail(new io.shockwave.runtime.RequestBodyException(io.shockwave.runtime.Status.BAD_REQUEST,
@@ -726,6 +837,7 @@ public final class Http2Connection {
 
     /** §6.5.2: the peer's settings, in a SETTINGS frame or in HTTP2-Settings. */
     private void applySettings(byte[] src, int payload, int length) throws Http2Exception {
+        int initialWindow = -1;
         for (int at = payload; at < payload + length; at += 6) {
             int id = (src[at] & 0xFF) << 8 | (src[at + 1] & 0xFF);
             int value = Frames.getInt(src, at + 2);
@@ -740,15 +852,7 @@ public final class Http2Connection {
                     if (value < 0) {
                         throw Http2Exception.connection(Frames.FLOW_CONTROL_ERROR, "INITIAL_WINDOW_SIZE above 2^31-1");
                     }
-                    int delta = value - peerInitialWindow;
-                    peerInitialWindow = value;
-                    if (delta != 0) {
-                        boolean[] overflow = new boolean[1];
-                        streams.forEach(s -> overflow[0] |= !writer.initialWindowChanged(s, delta));
-                        if (overflow[0]) {
-                            throw Http2Exception.connection(Frames.FLOW_CONTROL_ERROR, "a stream window passed 2^31-1");
-                        }
-                    }
+                    initialWindow = value; // the last one counts: a frame of thousands costs one pass
                 }
                 case Frames.SETTINGS_MAX_FRAME_SIZE -> {
                     if (value < Frames.DEFAULT_MAX_FRAME_SIZE || value > Frames.MAX_MAX_FRAME_SIZE) {
@@ -759,6 +863,17 @@ public final class Http2Connection {
                 default -> {
                     // MAX_CONCURRENT_STREAMS (the server opens none), MAX_HEADER_LIST_SIZE
                     // (advisory), and unknown settings (§6.5.2: ignored).
+                }
+            }
+        }
+        if (initialWindow >= 0) {
+            int delta = initialWindow - peerInitialWindow;
+            peerInitialWindow = initialWindow;
+            if (delta != 0) {
+                boolean[] overflow = new boolean[1];
+                streams.forEach(s -> overflow[0] |= !writer.initialWindowChanged(s, delta));
+                if (overflow[0]) {
+                    throw Http2Exception.connection(Frames.FLOW_CONTROL_ERROR, "a stream window passed 2^31-1");
                 }
             }
         }
@@ -844,6 +959,10 @@ public final class Http2Connection {
         for (int i = 0; i < toStartCount; i++) {
             Http2Stream s = toStart[i];
             toStart[i] = null;
+            if (writer.isReset(s)) {
+                writer.handlerDone(s); // reset in the same read that opened it: no handler to run
+                continue;
+            }
             try {
                 workers.start(s);
             } catch (RuntimeException | OutOfMemoryError e) {
@@ -869,6 +988,31 @@ public final class Http2Connection {
         }
     }
 
+    /** From the writer, under its lock: a stream's handler has returned. */
+    void handlerEnded() {
+        running--;
+    }
+
+    private static final int NOT_RECENT = 0;
+    private static final int RECENTLY_ENDED = 1;
+    private static final int RECENTLY_RESET = 2;
+
+    private void rememberClosed(Http2Stream s) {
+        int i = recentCount++ % recentlyClosed.length;
+        recentlyClosed[i] = s.id;
+        recentlyReset[i] = s.serverReset;
+    }
+
+    /** Whether {@code id} is among the streams closed lately, and how it closed. */
+    private int recentlyClosed(int id) {
+        for (int i = 0; i < Math.min(recentCount, recentlyClosed.length); i++) {
+            if (recentlyClosed[i] == id) {
+                return recentlyReset[i] ? RECENTLY_RESET : RECENTLY_ENDED;
+            }
+        }
+        return NOT_RECENT;
+    }
+
     private int openStreams() {
         synchronized (writer) {
             return open;
@@ -886,6 +1030,7 @@ public final class Http2Connection {
         }
         for (Http2Stream s : done) {
             streams.remove(s.id);
+            rememberClosed(s);
         }
         done.clear();
         closedSpare = done;

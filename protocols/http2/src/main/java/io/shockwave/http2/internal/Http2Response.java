@@ -158,8 +158,8 @@ final class Http2Response implements Response {
                 throw new IOException("response body longer than its content-length of " + contentLength);
             }
             written += len;
-            if (isHead()) {
-                return;
+            if (isHead() || !status.allowsContent()) {
+                return; // RFC 9110 §6.4.1: no content for HEAD, 1xx, 204 and 304
             }
             while (len > 0) {
                 byte[] buf = stream.out;

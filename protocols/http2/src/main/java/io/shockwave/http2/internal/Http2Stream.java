@@ -32,10 +32,6 @@ import java.io.InputStream;
  */
 final class Http2Stream implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Http2Stream.class);
-    private static final RequestBodyException RESET_BY_CLIENT =
-            new RequestBodyException(Status.BAD_REQUEST, "The client reset the stream");
-    private static final RequestBodyException CONNECTION_LOST =
-            new RequestBodyException(Status.BAD_REQUEST, "The connection was lost");
 
     final Http2Connection connection;
     final FrameWriter writer;
@@ -74,6 +70,10 @@ final class Http2Stream implements Runnable {
     boolean resetSent;
     boolean handlerDone;
     boolean finished;
+    /** This side sent RST_STREAM: frames the client had in flight are ignored, not errors. */
+    boolean serverReset;
+    /** When the writer last sent this stream's DATA, or it last had something to send after nothing. */
+    long lastProgress;
     Thread waiter;
     Http2Stream nextReady;
     boolean queued;
@@ -189,7 +189,7 @@ final class Http2Stream implements Runnable {
      */
     synchronized Http2Exception data(byte[] payload, int off, int dataLength, int length, boolean endStream) {
         if (length > recvWindow) {
-            fail(RESET_BY_CLIENT, false);
+            fail(new RequestBodyException(Status.BAD_REQUEST, "Request body beyond the flow-control window"), false);
             return Http2Exception.stream(Frames.FLOW_CONTROL_ERROR, "DATA beyond the stream's window");
         }
         recvWindow -= length;
@@ -212,6 +212,12 @@ final class Http2Stream implements Runnable {
             inEnded = true;
         }
         notifyAll();
+        if (!inEnded && inFailure == null && length > dataLength) {
+            int credit = takeCredit(); // padding is credit the handler will never free
+            if (credit > 0) {
+                writer.windowUpdate(id, credit);
+            }
+        }
         return null;
     }
 
@@ -234,7 +240,7 @@ final class Http2Stream implements Runnable {
     /** A header block without END_STREAM left the body open; END_STREAM on the request's HEADERS closes it. */
     synchronized void endOfRequest() {
         inEnded = true;
-        if (request.contentLength > 0) {
+        if (request.contentLength >= 0 && received != request.contentLength) {
             fail(new RequestBodyException(Status.BAD_REQUEST, "Request body does not match its content-length"), false);
         }
         notifyAll();
@@ -251,13 +257,14 @@ final class Http2Stream implements Runnable {
 
     /** The client reset the stream (RST_STREAM), or the connection ended under it. */
     void abandoned(boolean connectionLost) {
-        fail(connectionLost ? CONNECTION_LOST : RESET_BY_CLIENT, true);
+        fail(new RequestBodyException(Status.BAD_REQUEST,
+                connectionLost ? "The connection was lost" : "The client reset the stream"), true);
     }
 
     /** The credit the handler has freed, once it is worth a WINDOW_UPDATE; 0 otherwise. */
     private int takeCredit() {
         int threshold = connection.streamWindow / 2;
-        if (consumed < threshold || inEnded) {
+        if (consumed < threshold || inEnded || inFailure != null) {
             return 0;
         }
         int credit = consumed;

@@ -83,7 +83,7 @@ final class RequestHeaders implements HpackDecoder.Sink {
 
     /** The status to answer instead of running the handler (431, 501), or null. */
     Status refusal() {
-        if (tooLarge) {
+        if (tooLarge && malformed == null) {
             return Status.REQUEST_HEADER_FIELDS_TOO_LARGE;
         }
         return !trailers && request.method == null ? Status.NOT_IMPLEMENTED : null;
@@ -100,9 +100,13 @@ final class RequestHeaders implements HpackDecoder.Sink {
         if (malformed != null) {
             return;
         }
+        if (tooLarge) {
+            return; // decoded to the end for HPACK's sake, and not looked at (an HPACK bomb costs no more)
+        }
         size += nameLen + valueLen + 32;
         if (size > (trailers ? maxTrailerBytes : maxBytes) || ++count > maxCount) {
             tooLarge = true;
+            return;
         }
         if (!validValue(value, valueOff, valueLen)) {
             malformed("invalid field value");
