@@ -106,6 +106,25 @@ class Http2ClientsTest {
         assertArrayEquals(content, Files.readAllBytes(download));
     }
 
+    /** The demo's /bytes/{n}: a 10 MB download over HTTP/2, every byte the pattern's. */
+    @Test
+    void downloadsTenMegabytes() throws Exception {
+        Path download = dir.resolve("bytes");
+        Tool.Run r = Tool.find("curl").run(dir, 30, "--silent", "--show-error", "--http2-prior-knowledge",
+                "--output", download.toString(), base + "/bytes/10000000");
+        assertEquals(0, r.exit(), r.stderr());
+        byte[] got = Files.readAllBytes(download);
+        assertEquals(10_000_000, got.length);
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] != (byte) ('a' + i % (64 * 1024) % 26)) {
+                throw new AssertionError("byte " + i + " is " + got[i]);
+            }
+        }
+        Tool.Run tooMany = Tool.find("curl").run(dir, 10, "--silent", "--http2-prior-knowledge",
+                "--write-out", "%{http_code}", "--output", "/dev/null", base + "/bytes/100000001");
+        assertEquals("400", tooMany.out());
+    }
+
     @Test
     void nghttpRunsHundredStreamsOnOneConnection() throws Exception {
         // -n: discard bodies; -m 100: the URI a hundred times, concurrently on one connection.

@@ -452,10 +452,24 @@ public abstract class ConnectionChannel implements AutoCloseable {
             if (STATE.compareAndSet(this, s, (s & OWNER) | CLOSING)) {
                 if (phase == IDLE) {
                     wake();
+                } else if (closeRequestListener != null) {
+                    closeRequestListener.run();
                 }
                 return;
             }
         }
+    }
+
+    private volatile Runnable closeRequestListener;
+
+    /**
+     * For an engine that multiplexes exchanges (HTTP/2): {@code listener} runs, on the
+     * thread that asks, when a graceful close is asked for while the connection is busy, so
+     * that the engine can say so at once (GOAWAY) instead of when its reader next looks. An
+     * idle connection is woken instead, as always.
+     */
+    public final void onCloseRequest(Runnable listener) {
+        this.closeRequestListener = listener;
     }
 
     /** Like {@link #closeGracefully}, but only if no exchange is in progress; returns whether it was idle. */

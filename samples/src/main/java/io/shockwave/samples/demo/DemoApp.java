@@ -1,10 +1,12 @@
 package io.shockwave.samples.demo;
 
 import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Response;
 import io.shockwave.runtime.Routes;
 import io.shockwave.runtime.Server;
+import io.shockwave.runtime.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +67,41 @@ public final class DemoApp {
          .get("/json", (req, res) -> res.contentType(APPLICATION_JSON).send(JSON))
          .post("/echo", DemoApp::echo)
          .get("/stream", DemoApp::stream)
-         .get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id")));
+         .get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id")))
+         .get("/bytes/{n}", DemoApp::bytes);
+    }
+
+    /** The most {@code /bytes/{n}} sends: 100 MB. */
+    static final long MAX_BYTES = 100_000_000L;
+    /** What {@code /bytes/{n}} repeats: byte {@code i} of the body is {@code PATTERN[i % PATTERN.length]}. */
+    static final byte[] PATTERN = pattern();
+
+    private static byte[] pattern() {
+        byte[] p = new byte[64 * 1024];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (byte) ('a' + i % 26);
+        }
+        return p;
+    }
+
+    /** {@code n} bytes of a fixed pattern, streamed: downloads of any size, on every protocol. */
+    private static void bytes(Request req, Response res) throws IOException {
+        long n;
+        try {
+            n = Long.parseLong(req.pathParam("n"));
+        } catch (NumberFormatException e) {
+            throw new HttpException(Status.BAD_REQUEST, "n must be a number of bytes");
+        }
+        if (n < 0 || n > MAX_BYTES) {
+            throw new HttpException(Status.BAD_REQUEST, "n must be between 0 and " + MAX_BYTES);
+        }
+        res.contentType("application/octet-stream").contentLength(n);
+        OutputStream out = res.output();
+        for (long done = 0; done < n; ) {
+            int chunk = (int) Math.min(PATTERN.length, n - done);
+            out.write(PATTERN, 0, chunk);
+            done += chunk;
+        }
     }
 
     private static void index(Request req, Response res) {
@@ -81,6 +117,7 @@ public final class DemoApp {
                   <li><a href="/json">/json</a></li>
                   <li><a href="/stream">/stream</a> (chunked)</li>
                   <li><a href="/users/42">/users/42</a></li>
+                  <li><a href="/bytes/1000000">/bytes/1000000</a>: n bytes of a pattern (up to 100 MB)</li>
                   <li>POST /echo echoes the request body</li>
                 </ul>
                 </body>

@@ -63,7 +63,7 @@ public final class Http2Connection {
     private int limit;
     /** The highest stream id the client has used (§5.1.1), and the highest this side took on (§6.8). */
     private int lastStreamId;
-    private int lastProcessedId;
+    private volatile int lastProcessedId;
     /** Streams closed lately, kept to tell frames still in flight for them from protocol errors (§5.1). */
     private final int[] recentlyClosed = new int[64];
     private final boolean[] recentlyReset = new boolean[64];
@@ -73,7 +73,7 @@ public final class Http2Connection {
     private int connectionRecvWindow = CONNECTION_WINDOW;
     private int connectionConsumed;
     private int peerInitialWindow = Frames.DEFAULT_WINDOW;
-    private boolean prefaceRead;
+    private volatile boolean prefaceRead;
     /** Between beginIdle and the bytes (or close) that end the wait, across a suspension. */
     private boolean waitingIdle;
     /** GOAWAY sent: no new streams; read by the writer under its lock. */
@@ -109,6 +109,25 @@ public final class Http2Connection {
         this.requestHeaders = new RequestHeaders(limits.maxHeaderBytes(), limits.maxTrailerBytes(), limits.maxHeaderCount());
         this.maxHeaderBlock = Math.max(16 * 1024, limits.maxHeaderBytes() * 2);
         this.resets = new RateLimit(200, 30_000_000_000L);
+        channel.onCloseRequest(this::closeRequested);
+    }
+
+    /**
+     * A graceful close was asked for (stop, eviction) while the reader waits in a read:
+     * GOAWAY goes out now, from the asking thread; the reader sees it when it next runs.
+     */
+    private void closeRequested() {
+        synchronized (writer) {
+            if (goingAway || !prefaceRead) {
+                return;
+            }
+            goingAway = true;
+            writer.goAway(lastProcessedId, Frames.NO_ERROR, null);
+            if (open == 0) {
+                writer.shutdownWhenDone = true;
+            }
+        }
+        writer.flush();
     }
 
     /** Serves the connection until it ends or suspends, idle, to be resumed on a new thread. */
@@ -367,20 +386,40 @@ public final class Http2Connection {
         return MORE;
     }
 
-    /** Where the transport cannot wait without reading (JDK sockets): a blocking read. */
+    /**
+     * Where the transport cannot wait without reading (JDK sockets): a blocking read. Idle,
+     * a graceful close shuts the input and the read ends; with streams open it does not,
+     * so the read wakes every tick to look for one.
+     */
     private int readBlocking() throws IOException {
-        boolean idle = openStreams() == 0;
-        channel.readTimeout(idle ? idleTimeoutMillis : writeTimeoutMillis);
-        try {
-            return fill();
-        } catch (SocketTimeoutException e) {
-            if (idle) {
+        if (openStreams() == 0) {
+            channel.readTimeout(idleTimeoutMillis);
+            if (!channel.beginIdle()) {
+                return goingAwayNow();
+            }
+            waitingIdle = true;
+            int next;
+            try {
+                next = fill();
+            } catch (SocketTimeoutException e) {
                 goAway(Frames.NO_ERROR, "idle");
                 return END;
             }
-            resetStalledStreams();
-            return MORE;
+            if (next == END && channel.isClosing()) {
+                goAway(Frames.NO_ERROR, null); // woken to close: nothing is in flight
+                return END;
+            }
+            return endIdleWait() ? next : goingAwayNow();
         }
+        // A read timeout would shut this transport's input for good: with streams open the
+        // read waits as long as the client is silent. A graceful close asked for meanwhile
+        // is seen after the next read, or by the writer when the last stream ends.
+        channel.readTimeout(0);
+        int next = fill();
+        if (channel.isClosing() && !goingAway) {
+            goingAwayNow();
+        }
+        return next;
     }
 
     private int fill() throws IOException {
@@ -402,7 +441,8 @@ public final class Http2Connection {
      */
     private int readWhileGoingAway() throws IOException {
         boolean done = openStreams() == 0;
-        channel.readTimeout(done ? lingerMillis : writeTimeoutMillis);
+        // Where a read timeout would shut the input for good (JDK sockets), none while streams finish.
+        channel.readTimeout(done ? lingerMillis : channel.canSuspend() ? writeTimeoutMillis : 0);
         try {
             return fill();
         } catch (SocketTimeoutException e) {
@@ -672,20 +712,37 @@ public final class Http2Connection {
             decodeAndDrop(); // §6.8: streams after GOAWAY's last id are not served
             return;
         }
-        boolean full;
-        synchronized (writer) {
-            full = open >= MAX_CONCURRENT_STREAMS || running >= 2 * MAX_CONCURRENT_STREAMS;
+        int admission;
+        synchronized (writer) { // where the writer decides on GOAWAY, too
+            if (goingAway) {
+                admission = GOING_AWAY;
+            } else if (open >= MAX_CONCURRENT_STREAMS || running >= 2 * MAX_CONCURRENT_STREAMS) {
+                // Handlers of streams the client has reset still count (up to twice the limit):
+                // resetting streams must not let a client run more handlers than it may open.
+                admission = FULL;
+            } else {
+                open++;
+                running++;
+                lastProcessedId = streamId;
+                admission = ADMITTED;
+            }
         }
-        if (full) {
-            // Handlers of streams the client has reset still count (up to twice the limit):
-            // resetting streams must not let a client run more handlers than it may open.
+        if (admission != ADMITTED) {
             decodeAndDrop();
-            throw Http2Exception.stream(Frames.REFUSED_STREAM, "too many concurrent streams");
+            if (admission == FULL) {
+                throw Http2Exception.stream(Frames.REFUSED_STREAM, "too many concurrent streams");
+            }
+            return;
         }
         s = new Http2Stream(this, streamId, streamWindow, peerInitialWindow);
         requestHeaders.begin(s.request, false);
         decode(requestHeaders);
         if (!requestHeaders.end()) {
+            synchronized (writer) {
+                running--;
+                streamClosed(s); // never opened for the handler: its slot goes back at once
+                closed.remove(s);
+            }
             throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "malformed request: " + requestHeaders.malformed());
         }
         s.refusal = requestHeaders.refusal();
@@ -697,11 +754,6 @@ public final class Http2Connection {
             s.incremental = (p & 1) != 0;
         }
         streams.put(streamId, s);
-        lastProcessedId = streamId;
-        synchronized (writer) {
-            open++;
-            running++;
-        }
         if (headerEndStream) {
             s.remoteClosed = true;
             s.endOfRequest();
@@ -983,8 +1035,15 @@ public final class Http2Connection {
     void streamClosed(Http2Stream s) {
         closed.add(s);
         open--;
-        if (open == 0 && goingAway) {
-            writer.shutdownWhenDone = true;
+        if (open == 0) {
+            if (!goingAway && channel.isClosing()) {
+                // A graceful close the reader has not seen (it waits in a read): say GOAWAY here.
+                goingAway = true;
+                writer.goAway(lastProcessedId, Frames.NO_ERROR, null);
+            }
+            if (goingAway) {
+                writer.shutdownWhenDone = true;
+            }
         }
     }
 
@@ -993,6 +1052,9 @@ public final class Http2Connection {
         running--;
     }
 
+    private static final int ADMITTED = 0;
+    private static final int FULL = 1;
+    private static final int GOING_AWAY = 2;
     private static final int NOT_RECENT = 0;
     private static final int RECENTLY_ENDED = 1;
     private static final int RECENTLY_RESET = 2;
