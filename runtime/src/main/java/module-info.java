@@ -4,6 +4,8 @@
  */
 module io.shockwave.runtime {
     requires transitive org.slf4j;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
 
     exports io.shockwave.runtime;
     exports io.shockwave.runtime.spi;

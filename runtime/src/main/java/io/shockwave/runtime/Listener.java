@@ -7,8 +7,9 @@ package io.shockwave.runtime;
  * @param port the port; 0 picks a free one, which {@link Server#port()} then reports
  * @param acceptors how many sockets accept in parallel; more than one needs SO_REUSEPORT
  * @param reusePort whether to set SO_REUSEPORT on the listening sockets
+ * @param tls the certificate for TLS (h2 and http/1.1 by ALPN), or {@code null} for cleartext
  */
-public record Listener(String host, int port, int acceptors, boolean reusePort) {
+public record Listener(String host, int port, int acceptors, boolean reusePort, TlsConfig tls) {
     public Listener {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -22,6 +23,15 @@ public record Listener(String host, int port, int acceptors, boolean reusePort) 
     }
 
     public static Listener of(String host, int port) {
-        return new Listener(host, port, 1, false);
+        return new Listener(host, port, 1, false, null);
+    }
+
+    /** A TLS listener presenting {@code tls}. */
+    public static Listener tls(String host, int port, TlsConfig tls) {
+        return new Listener(host, port, 1, false, java.util.Objects.requireNonNull(tls));
+    }
+
+    public boolean isTls() {
+        return tls != null;
     }
 }

@@ -36,12 +36,14 @@ public final class Server implements AutoCloseable {
 
     private final ServerRuntime runtime;
     private final List<Binding> bindings;
+    private final List<Listener> listeners;
     private final Object stopLock = new Object();
     private boolean stopped;
 
-    private Server(ServerRuntime runtime, List<Binding> bindings) {
+    private Server(ServerRuntime runtime, List<Binding> bindings, List<Listener> listeners) {
         this.runtime = runtime;
         this.bindings = bindings;
+        this.listeners = listeners;
     }
 
     public static Builder builder() {
@@ -51,6 +53,21 @@ public final class Server implements AutoCloseable {
     /** The port of the first listener, the real one when it was configured as 0. */
     public int port() {
         return bindings.getFirst().port();
+    }
+
+    /** The port of the first TLS listener; fails if there is none. */
+    public int tlsPort() {
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listeners.get(i).isTls()) {
+                return bindings.get(i).port();
+            }
+        }
+        throw new IllegalStateException("no TLS listener");
+    }
+
+    /** The certificate of the first TLS listener (the generated one if none was given), or null. */
+    public TlsConfig tls() {
+        return listeners.stream().filter(Listener::isTls).map(Listener::tls).findFirst().orElse(null);
     }
 
     /** The bound address of every listener, in the order they were configured. */
@@ -98,6 +115,9 @@ public final class Server implements AutoCloseable {
     /** Configures and starts a {@link Server}. */
     public static final class Builder {
         private final List<Listener> listeners = new ArrayList<>();
+        /** Per listener: whether it is an {@link #https} one, whose certificate is decided at start. */
+        private final List<Boolean> https = new ArrayList<>();
+        private TlsConfig tls;
         private Handler handler;
         private ErrorHandler errorHandler = new DefaultErrorHandler();
         private Limits limits = Limits.DEFAULT;
@@ -117,8 +137,30 @@ public final class Server implements AutoCloseable {
             return listener(Listener.of(host, port));
         }
 
+        /**
+         * TLS on every local address on {@code port}: h2 and http/1.1, chosen by ALPN, with the
+         * certificate given to {@link #tls}, or else a self-signed one made at start, whose
+         * pin is logged.
+         */
+        public Builder https(int port) {
+            return https(null, port);
+        }
+
+        public Builder https(String host, int port) {
+            listeners.add(Listener.of(host, port));
+            https.add(true);
+            return this;
+        }
+
+        /** The certificate of the {@link #https} listeners. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls);
+            return this;
+        }
+
         public Builder listener(Listener listener) {
             listeners.add(Objects.requireNonNull(listener));
+            https.add(false);
             return this;
         }
 
@@ -180,11 +222,24 @@ public final class Server implements AutoCloseable {
             if (tcp == null) {
                 throw new IllegalStateException("no TCP transport found: put shockwave-transport-tcp on the path");
             }
+            List<Listener> resolved = new ArrayList<>();
+            for (int i = 0; i < listeners.size(); i++) {
+                Listener l = listeners.get(i);
+                if (https.get(i)) {
+                    if (tls == null) {
+                        tls = TlsConfig.selfSigned();
+                        LOG.info("TLS with a self-signed certificate for localhost; its SPKI pin (SHA-256, base64) is {} "
+                                + "(chromium --ignore-certificate-errors-spki-list={})", tls.spkiSha256(), tls.spkiSha256());
+                    }
+                    l = new Listener(l.host(), l.port(), l.acceptors(), l.reusePort(), tls);
+                }
+                resolved.add(l);
+            }
             byte[] server = serverHeader == null ? null : serverHeader.getBytes(StandardCharsets.US_ASCII);
             ServerRuntime runtime = new ServerRuntime(handler, errorHandler, limits, timeouts, protocols, server);
             List<Binding> bound = new ArrayList<>();
             try {
-                for (Listener l : listeners) {
+                for (Listener l : resolved) {
                     bound.add(tcp.bind(l, runtime));
                 }
             } catch (IOException e) {
@@ -196,7 +251,7 @@ public final class Server implements AutoCloseable {
                 }
                 throw new UncheckedIOException("cannot bind " + listeners, e);
             }
-            Server s = new Server(runtime, List.copyOf(bound));
+            Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved));
             LOG.info("Serving {} on {}", protocols.stream().map(ProtocolProvider::id).toList(), s.addresses());
             return s;
         }

@@ -7,16 +7,20 @@ import io.shockwave.runtime.Response;
 import io.shockwave.runtime.Routes;
 import io.shockwave.runtime.Server;
 import io.shockwave.runtime.Status;
+import io.shockwave.runtime.TlsConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The demo the README starts: a handful of endpoints that show the handler API.
- * {@code --port N} changes the cleartext port (default 8080), {@code --host H} the address.
+ * Cleartext HTTP/1.1 and h2c on {@code --port N} (default 8080), TLS with h2 and http/1.1 on
+ * {@code --tls-port N} (default 8443) with a self-signed certificate made at start (its pin
+ * is logged) or {@code --cert CHAIN.pem --key KEY.pem}; {@code --host H} sets the address.
  */
 public final class DemoApp {
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
@@ -29,21 +33,34 @@ public final class DemoApp {
 
     public static void main(String[] args) {
         int port = 8080;
+        int tlsPort = 8443;
         String host = null;
+        Path cert = null;
+        Path key = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+                case "--tls-port" -> tlsPort = Integer.parseInt(value(args, ++i, "--tls-port"));
+                case "--no-tls" -> tlsPort = -1;
                 case "--host" -> host = value(args, ++i, "--host");
+                case "--cert" -> cert = Path.of(value(args, ++i, "--cert"));
+                case "--key" -> key = Path.of(value(args, ++i, "--key"));
                 case "--help", "-h" -> {
-                    System.out.println("usage: shockwave-demo [--port N] [--host ADDRESS]");
+                    System.out.println("usage: shockwave-demo [--port N] [--tls-port N | --no-tls] [--host ADDRESS]"
+                            + " [--cert CHAIN.pem --key KEY.pem]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
-        Server server = start(host, port);
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--cert and --key go together");
+        }
+        TlsConfig tls = tlsPort < 0 ? null : cert != null ? TlsConfig.pem(cert, key) : null;
+        Server server = start(host, port, tlsPort, tls);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(10))));
-        System.out.println("Shockwave demo on http://localhost:" + server.port() + "/");
+        System.out.println("Shockwave demo on http://localhost:" + server.port() + "/"
+                + (tlsPort < 0 ? "" : " and https://localhost:" + server.tlsPort() + "/"));
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -53,7 +70,23 @@ public final class DemoApp {
         return args[i];
     }
 
-    /** Starts the demo on {@code host} (null: every address) and {@code port} (0: any free one). */
+    /**
+     * Starts the demo: cleartext (HTTP/1.1 and h2c) on {@code port}, and TLS (h2 and
+     * http/1.1) on {@code tlsPort} unless it is negative, with {@code tls} or a generated
+     * self-signed certificate when it is null. Port 0 picks a free one.
+     */
+    public static Server start(String host, int port, int tlsPort, TlsConfig tls) {
+        Server.Builder builder = Server.builder().http(host, port).routes(DemoApp::routes);
+        if (tlsPort >= 0) {
+            builder.https(host, tlsPort);
+            if (tls != null) {
+                builder.tls(tls);
+            }
+        }
+        return builder.start();
+    }
+
+    /** Starts the demo on {@code host} (null: every address) and {@code port} (0: any free one), cleartext only. */
     public static Server start(String host, int port) {
         return Server.builder()
                 .http(host, port)

@@ -1,5 +1,6 @@
 package io.shockwave.transport.tcp;
 
+import io.shockwave.runtime.TlsConfig;
 import io.shockwave.runtime.spi.ProtocolProvider;
 import io.shockwave.runtime.spi.ServerContext;
 import org.slf4j.Logger;
@@ -28,7 +29,11 @@ final class ConnectionRunner {
     /** The most bytes any protocol needs to recognise a connection; 0 when one claims any. */
     private final int identifyBytes;
 
-    ConnectionRunner(ServerContext context) {
+    /** The TLS side of the listener, or null for cleartext. */
+    private final TlsAcceptor tls;
+
+    ConnectionRunner(ServerContext context, TlsConfig tls) {
+        this.tls = tls == null ? null : new TlsAcceptor(tls, context.protocols());
         int needed = 0;
         for (ProtocolProvider p : context.protocols()) {
             needed = Math.max(needed, p.bytesToIdentify());
@@ -78,7 +83,17 @@ final class ConnectionRunner {
                 return;
             }
             channel.configure();
-            ProtocolProvider protocol = select(channel);
+            ProtocolProvider protocol;
+            if (tls != null) {
+                TlsSession session = tls.handshake(channel, (int) context.timeouts().requestHead().toMillis());
+                if (session == null) {
+                    return;
+                }
+                channel.startTls(session);
+                protocol = byAlpn(session.engine().getApplicationProtocol());
+            } else {
+                protocol = select(channel);
+            }
             if (protocol != null) {
                 protocol.serve(channel, context);
             }
@@ -138,6 +153,20 @@ final class ConnectionRunner {
     private static void refuse(SocketConnection channel) throws IOException {
         channel.write(UNAVAILABLE, 0, UNAVAILABLE.length);
         channel.closeInStages(REFUSE_LINGER_MILLIS, new byte[2048]);
+    }
+
+    /** The protocol ALPN chose; HTTP/1.1 when the client offered none the server speaks, or no ALPN at all. */
+    private ProtocolProvider byAlpn(String chosen) {
+        ProtocolProvider http1 = null;
+        for (ProtocolProvider p : context.protocols()) {
+            if (p.id().equals(chosen)) {
+                return p;
+            }
+            if (p.id().equals("http/1.1")) {
+                http1 = p;
+            }
+        }
+        return http1;
     }
 
     /**

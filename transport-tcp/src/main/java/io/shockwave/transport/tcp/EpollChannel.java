@@ -76,7 +76,7 @@ final class EpollChannel extends SocketConnection {
     // ---- reading and writing, on the connection's threads ---------------------------------
 
     @Override
-    protected int readAvailableNow(byte[] buf, int off, int len) throws IOException {
+    int plainReadAvailable(byte[] buf, int off, int len) throws IOException {
         while (true) {
             long n = Syscalls.read(fd, buf, off, len);
             if (n > 0) {
@@ -95,9 +95,9 @@ final class EpollChannel extends SocketConnection {
     }
 
     @Override
-    protected int readNow(byte[] buf, int off, int len) throws IOException {
+    int plainRead(byte[] buf, int off, int len) throws IOException {
         while (true) {
-            int n = readAvailableNow(buf, off, len);
+            int n = plainReadAvailable(buf, off, len);
             if (n != 0) {
                 return n;
             }
@@ -109,12 +109,12 @@ final class EpollChannel extends SocketConnection {
     }
 
     @Override
-    protected void awaitReadableNow() throws IOException {
+    void plainAwaitReadable() throws IOException {
         await(Syscalls.EPOLLIN, true);
     }
 
     @Override
-    protected void writeNow(byte[] buf, int off, int len) throws IOException {
+    void plainWrite(byte[] buf, int off, int len) throws IOException {
         int done = 0;
         while (done < len) {
             long n = Syscalls.send(fd, buf, off + done, len - done);
@@ -303,10 +303,5 @@ final class EpollChannel extends SocketConnection {
             }
         }
         return local;
-    }
-
-    @Override
-    public boolean isSecure() {
-        return false;
     }
 }

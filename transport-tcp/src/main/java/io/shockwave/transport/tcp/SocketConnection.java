@@ -36,4 +36,71 @@ abstract class SocketConnection extends ConnectionChannel {
     /** Frees what the connection holds once it is finished and closed; on its last thread. */
     void release() {
     }
+
+    // ---- TLS: once the handshake is done, the engine's bytes pass through the session ----
+
+    private volatile TlsSession tls;
+
+    /** From now on reads decrypt and writes encrypt; on the connection's thread, after the handshake. */
+    final void startTls(TlsSession session) {
+        this.tls = session;
+    }
+
+    final TlsSession tls() {
+        return tls;
+    }
+
+    @Override
+    public final boolean isSecure() {
+        return tls != null;
+    }
+
+    @Override
+    protected final int readNow(byte[] buf, int off, int len) throws IOException {
+        TlsSession t = tls;
+        return t == null ? plainRead(buf, off, len) : t.read(buf, off, len, true);
+    }
+
+    @Override
+    protected final int readAvailableNow(byte[] buf, int off, int len) throws IOException {
+        TlsSession t = tls;
+        return t == null ? plainReadAvailable(buf, off, len) : t.read(buf, off, len, false);
+    }
+
+    @Override
+    protected final void writeNow(byte[] buf, int off, int len) throws IOException {
+        TlsSession t = tls;
+        if (t == null) {
+            plainWrite(buf, off, len);
+        } else {
+            t.write(buf, off, len);
+        }
+    }
+
+    @Override
+    protected final void awaitReadableNow() throws IOException {
+        TlsSession t = tls;
+        if (t != null) {
+            if (t.hasBufferedInput()) {
+                return; // a record may be whole already: the next read finds out
+            }
+            t.releaseBuffersIfEmpty(); // idle: the buffers go back while it waits
+        }
+        plainAwaitReadable();
+    }
+
+    /** The socket's own blocking read: what the connection reads, or what carries its TLS records. */
+    abstract int plainRead(byte[] buf, int off, int len) throws IOException;
+
+    /** The socket's read without waiting: 0 when nothing has arrived. */
+    int plainReadAvailable(byte[] buf, int off, int len) throws IOException {
+        throw new UnsupportedOperationException("this transport cannot read without waiting");
+    }
+
+    abstract void plainWrite(byte[] buf, int off, int len) throws IOException;
+
+    /** Parks until the socket has bytes (see {@link ConnectionChannel#awaitReadable}). */
+    void plainAwaitReadable() throws IOException {
+        throw new UnsupportedOperationException("this transport cannot wait without reading");
+    }
 }

@@ -35,12 +35,12 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
-    protected int readNow(byte[] buf, int off, int len) throws IOException {
+    int plainRead(byte[] buf, int off, int len) throws IOException {
         return in.read(buf, off, len);
     }
 
     @Override
-    protected void writeNow(byte[] buf, int off, int len) throws IOException {
+    void plainWrite(byte[] buf, int off, int len) throws IOException {
         out.write(buf, off, len);
     }
 
@@ -98,10 +98,5 @@ final class TcpChannel extends SocketConnection {
     @Override
     public InetSocketAddress localAddress() {
         return local;
-    }
-
-    @Override
-    public boolean isSecure() {
-        return false;
     }
 }
