@@ -332,7 +332,7 @@ final class FrameWriter {
     void handlerDone(Http2Stream s) {
         synchronized (this) {
             s.handlerDone = true;
-            connection.handlerEnded();
+            connection.handlerEnded(s);
             if (!s.endQueued && !s.endSent && !s.resetSent && s.resetCode < 0) {
                 s.resetCode = Frames.INTERNAL_ERROR; // no end was published: never let it look complete
                 enqueue(s);
@@ -626,14 +626,33 @@ final class FrameWriter {
         at = encodeFields(r.headers(), at);
         long length = r.declaredLength();
         if (length >= 0 && r.status().allowsContent()) {
-            byte[] digits = Long.toString(length).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            at = field(CONTENT_LENGTH, digits, HpackEncoder.Indexing.NONE, at);
+            int n = digits(length);
+            ensureBlock(at, HpackEncoder.maxEncodedLength(CONTENT_LENGTH.length, n));
+            at = encoder.field(CONTENT_LENGTH, 0, CONTENT_LENGTH.length, this.digits, 0, n,
+                    HpackEncoder.Indexing.NONE, block, at);
         }
         at = field(DATE, HttpDate.now(), HpackEncoder.Indexing.INCREMENTAL, at);
         if (serverHeader != null) {
             at = field(SERVER, serverHeader, HpackEncoder.Indexing.INCREMENTAL, at);
         }
         headerFrames(s.id, at, endStream);
+    }
+
+    private final byte[] digits = new byte[20];
+
+    /** {@code value} in decimal into {@link #digits}; returns how many. */
+    private int digits(long value) {
+        int n = 0;
+        do {
+            digits[n++] = (byte) ('0' + value % 10);
+            value /= 10;
+        } while (value > 0);
+        for (int i = 0, j = n - 1; i < j; i++, j--) {
+            byte t = digits[i];
+            digits[i] = digits[j];
+            digits[j] = t;
+        }
+        return n;
     }
 
     private static final byte[] CONTENT_LENGTH = HeaderName.CONTENT_LENGTH.lowerBytes();

@@ -181,7 +181,7 @@ public final class Http2Connection {
                 connectionError(e);
                 return;
             }
-            Http2Stream s = new Http2Stream(this, 1, streamWindow, peerInitialWindow);
+            Http2Stream s = streamFor(1);
             copyRequest(upgrading, s.request);
             lastStreamId = 1;
             lastProcessedId = 1;
@@ -734,7 +734,7 @@ public final class Http2Connection {
             }
             return;
         }
-        s = new Http2Stream(this, streamId, streamWindow, peerInitialWindow);
+        s = streamFor(streamId);
         requestHeaders.begin(s.request, false);
         decode(requestHeaders);
         if (!requestHeaders.end()) {
@@ -1048,8 +1048,27 @@ public final class Http2Connection {
     }
 
     /** From the writer, under its lock: a stream's handler has returned. */
-    void handlerEnded() {
+    void handlerEnded(Http2Stream s) {
         running--;
+        if (s.forgotten) {
+            spare.push(s);
+        }
+    }
+
+    /** Stream objects done with, for the next streams; guarded by the writer's lock. */
+    private final java.util.ArrayDeque<Http2Stream> spare = new java.util.ArrayDeque<>();
+
+    /** A stream object for stream {@code id}: one done with, or a new one. */
+    private Http2Stream streamFor(int id) {
+        Http2Stream s;
+        synchronized (writer) {
+            s = spare.poll();
+        }
+        if (s == null) {
+            s = new Http2Stream(this);
+        }
+        s.open(id, streamWindow, peerInitialWindow);
+        return s;
     }
 
     private static final int ADMITTED = 0;
@@ -1093,6 +1112,14 @@ public final class Http2Connection {
         for (Http2Stream s : done) {
             streams.remove(s.id);
             rememberClosed(s);
+        }
+        synchronized (writer) {
+            for (Http2Stream s : done) {
+                s.forgotten = true;
+                if (s.handlerDone) {
+                    spare.push(s);
+                }
+            }
         }
         done.clear();
         closedSpare = done;

@@ -114,6 +114,12 @@ final class Http2Response implements Response {
         return stream.request.method() == Method.HEAD;
     }
 
+    /** For the next stream this object serves. */
+    void reset() {
+        resetForError();
+        committed = false;
+    }
+
     /** Drops what the failed handler set, so the error handler starts afresh. Only before commit. */
     void resetForError() {
         status = Status.OK;

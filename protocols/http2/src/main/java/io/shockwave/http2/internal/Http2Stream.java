@@ -36,7 +36,8 @@ final class Http2Stream implements Runnable {
     final Http2Connection connection;
     final FrameWriter writer;
     final ServerContext context;
-    final int id;
+    /** Set by {@link #open}: a stream object serves one stream after another on its connection. */
+    int id;
     final Http2Request request;
     final Http2Response response;
 
@@ -70,6 +71,8 @@ final class Http2Stream implements Runnable {
     boolean resetSent;
     boolean handlerDone;
     boolean finished;
+    /** The reader has let go of it too: with {@link #handlerDone}, the object may serve the next stream. */
+    boolean forgotten;
     /** This side sent RST_STREAM: frames the client had in flight are ignored, not errors. */
     boolean serverReset;
     /** When the writer last sent this stream's DATA, or it last had something to send after nothing. */
@@ -83,16 +86,58 @@ final class Http2Stream implements Runnable {
     /** Answer with this instead of running the handler: a refused header block (431, 501). */
     Status refusal;
 
-    Http2Stream(Http2Connection connection, int id, int recvWindow, int sendWindow) {
+    Http2Stream(Http2Connection connection) {
         this.connection = connection;
         this.writer = connection.writer;
         this.context = connection.context;
-        this.id = id;
-        this.recvWindow = recvWindow;
-        this.sendWindow = sendWindow;
         this.request = new Http2Request(connection.channel);
         this.response = new Http2Response(this);
         this.request.body(new Body());
+    }
+
+    /**
+     * Readies the object for stream {@code id}, fresh or after an earlier stream: its
+     * arrays are kept, so a steady connection's streams allocate nothing. Only once both
+     * the reader and the writer are done with the earlier stream (see Http2Connection).
+     */
+    void open(int id, int recvWindow, int sendWindow) {
+        this.id = id;
+        synchronized (this) {
+            this.recvWindow = recvWindow;
+            inStart = 0;
+            inEnd = 0;
+            inEnded = false;
+            inFailure = null;
+            clientLeft = false;
+            received = 0;
+            consumed = 0;
+        }
+        continuePending = false;
+        remoteClosed = false;
+        synchronized (writer) {
+            this.sendWindow = sendWindow;
+            outStart = 0;
+            outEnd = 0;
+            headersQueued = false;
+            headersSent = false;
+            interimQueued = false;
+            endQueued = false;
+            endSent = false;
+            resetCode = -1;
+            resetSent = false;
+            handlerDone = false;
+            finished = false;
+            forgotten = false;
+            serverReset = false;
+            lastProgress = 0;
+            waiter = null;
+            nextReady = null;
+            queued = false;
+            urgency = Priority.DEFAULT_URGENCY;
+            incremental = false;
+        }
+        refusal = null;
+        response.reset();
     }
 
     // ---- the handler's thread --------------------------------------------------------
