@@ -35,8 +35,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * java -cp benchmarks/target/classes io.shockwave.benchmarks.IdleConnections \
  *     --port 18080 --connections 10000 --sources 127.0.0.2,127.0.0.3 [--host 127.0.0.1]
- *     [--path /plaintext] [--concurrency 128] [--hold 120]
+ *     [--path /plaintext] [--concurrency 128] [--hold 120] [--protocol h1|h2c|h1-tls|h2-tls]
  * </pre>
+ * {@code h2c} sends the HTTP/2 preface and one request (prior knowledge); the TLS ones
+ * trust any certificate and ask ALPN for {@code http/1.1} or {@code h2}.
  */
 public final class IdleConnections {
     private static final int MAX_HEAD = 16 * 1024;
@@ -51,6 +53,7 @@ public final class IdleConnections {
         int concurrency = 128;
         long holdSeconds = 120;
         String path = "/plaintext";
+        String protocol = "h1";
         List<InetAddress> sources = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -61,6 +64,7 @@ public final class IdleConnections {
                 case "--concurrency" -> concurrency = Integer.parseInt(value);
                 case "--hold" -> holdSeconds = Long.parseLong(value);
                 case "--path" -> path = value;
+                case "--protocol" -> protocol = value;
                 case "--sources" -> {
                     for (String s : value.split(",")) {
                         sources.add(InetAddress.getByName(s.trim()));
@@ -82,7 +86,12 @@ public final class IdleConnections {
         }
 
         InetSocketAddress server = new InetSocketAddress(host, port);
-        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        boolean h2 = protocol.startsWith("h2");
+        boolean tls = protocol.endsWith("-tls");
+        byte[] request = h2 ? Http2Request.bytes(path, tls)
+                : ("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        javax.net.ssl.SSLSocketFactory sslFactory = tls ? trustingAll() : null;
+        String alpn = h2 ? "h2" : "http/1.1";
         ConcurrentLinkedQueue<Socket> open = new ConcurrentLinkedQueue<>();
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -95,7 +104,7 @@ public final class IdleConnections {
                 inFlight.acquire();
                 executor.submit(() -> {
                     try {
-                        open.add(openOne(server, source, request));
+                        open.add(openOne(server, source, request, sslFactory, alpn, h2));
                     } catch (IOException | RuntimeException e) {
                         failed.incrementAndGet();
                         firstError.compareAndSet(null, e.toString());
@@ -122,7 +131,8 @@ public final class IdleConnections {
         System.out.println("closed");
     }
 
-    private static Socket openOne(InetSocketAddress server, InetAddress source, byte[] request) throws IOException {
+    private static Socket openOne(InetSocketAddress server, InetAddress source, byte[] request,
+                                  javax.net.ssl.SSLSocketFactory tls, String alpn, boolean h2) throws IOException {
         Socket socket = new Socket();
         try {
             if (source != null) {
@@ -130,13 +140,106 @@ public final class IdleConnections {
             }
             socket.connect(server, 10_000);
             socket.setSoTimeout(10_000);
+            if (tls != null) {
+                javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.createSocket(socket,
+                        server.getHostString(), server.getPort(), true);
+                javax.net.ssl.SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setApplicationProtocols(new String[] {alpn});
+                ssl.setSSLParameters(parameters);
+                ssl.startHandshake();
+                if (!alpn.equals(ssl.getApplicationProtocol())) {
+                    throw new IOException("ALPN chose '" + ssl.getApplicationProtocol() + "', not " + alpn);
+                }
+                socket = ssl;
+            }
             socket.getOutputStream().write(request);
             // One response on a fresh connection: whatever the buffer reads past it is never used.
-            readResponse(new BufferedInputStream(socket.getInputStream(), 1024));
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1024);
+            if (h2) {
+                Http2Request.readResponse(in, socket.getOutputStream());
+            } else {
+                readResponse(in);
+            }
             return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    private static javax.net.ssl.SSLSocketFactory trustingAll() throws java.security.GeneralSecurityException {
+        javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+                // a measurement client: the servers run with throw-away self-signed certificates
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+        return context.getSocketFactory();
+    }
+
+    /** The HTTP/2 side: a preface, SETTINGS and one GET; then frames read until the response ends. */
+    private static final class Http2Request {
+        static byte[] bytes(String path, boolean tls) {
+            byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] p = path.getBytes(StandardCharsets.US_ASCII);
+            // HPACK: :method GET (2), :scheme (6 http / 7 https), :authority "x" and :path literal, not indexed.
+            byte[] block = new byte[4 + 2 + 2 + p.length + 1];
+            int at = 0;
+            block[at++] = (byte) 0x82;
+            block[at++] = (byte) (tls ? 0x87 : 0x86);
+            block[at++] = 0x01;
+            block[at++] = 1;
+            block[at++] = 'x';
+            block[at++] = 0x04;
+            block[at++] = (byte) p.length;
+            System.arraycopy(p, 0, block, at, p.length);
+            at += p.length;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(preface);
+            out.writeBytes(frame(0x4, 0, 0, new byte[0]));
+            out.writeBytes(frame(0x1, 0x5, 1, java.util.Arrays.copyOf(block, at)));
+            return out.toByteArray();
+        }
+
+        static byte[] frame(int type, int flags, int stream, byte[] payload) {
+            byte[] f = new byte[9 + payload.length];
+            f[0] = (byte) (payload.length >>> 16);
+            f[1] = (byte) (payload.length >>> 8);
+            f[2] = (byte) payload.length;
+            f[3] = (byte) type;
+            f[4] = (byte) flags;
+            f[8] = (byte) stream;
+            System.arraycopy(payload, 0, f, 9, payload.length);
+            return f;
+        }
+
+        static void readResponse(InputStream in, OutputStream out) throws IOException {
+            java.io.DataInputStream data = new java.io.DataInputStream(in);
+            while (true) {
+                int length = data.readUnsignedByte() << 16 | data.readUnsignedByte() << 8 | data.readUnsignedByte();
+                int type = data.readUnsignedByte();
+                int flags = data.readUnsignedByte();
+                int stream = data.readInt() & 0x7FFF_FFFF;
+                data.skipNBytes(length);
+                if (type == 0x4 && (flags & 1) == 0) {
+                    out.write(frame(0x4, 1, 0, new byte[0])); // acknowledge the server's SETTINGS
+                } else if (type == 0x7 || type == 0x3) {
+                    throw new IOException("the server ended the stream or connection (frame type " + type + ")");
+                } else if (stream == 1 && (type == 0x0 || type == 0x1) && (flags & 1) != 0) {
+                    return; // END_STREAM
+                }
+            }
         }
     }
 

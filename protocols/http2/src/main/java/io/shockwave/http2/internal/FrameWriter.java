@@ -461,6 +461,19 @@ final class FrameWriter {
         wakeWaiter(s);
     }
 
+    private static final byte[] NONE = new byte[0];
+
+    /**
+     * The connection is idle and suspends: its write buffers go, unless a batch is queued
+     * or being written. They grow again with the next frames.
+     */
+    synchronized void releaseIdleBuffers() {
+        if (pendingLength == 0 && writing == 0) {
+            pending = NONE;
+            sending = NONE;
+        }
+    }
+
     /** The connection is closed: every later write fails. */
     synchronized void closed() {
         if (failure == null) {

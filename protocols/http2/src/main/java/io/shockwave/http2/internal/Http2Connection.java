@@ -65,8 +65,8 @@ public final class Http2Connection {
     private int lastStreamId;
     private volatile int lastProcessedId;
     /** Streams closed lately, kept to tell frames still in flight for them from protocol errors (§5.1). */
-    private final int[] recentlyClosed = new int[64];
-    private final boolean[] recentlyReset = new boolean[64];
+    private final int[] recentlyClosed = new int[32];
+    private final boolean[] recentlyReset = new boolean[32];
     private int recentCount;
     private boolean settingsSeen;
     private int running;
@@ -80,6 +80,7 @@ public final class Http2Connection {
     private volatile boolean goingAway;
     private boolean idleTimeoutArmed;
 
+    private static final byte[] NO_BYTES = new byte[0];
     private byte[] headerBlock = new byte[1024];
     private int headerBlockLength;
     private int headerStreamId;
@@ -364,7 +365,17 @@ public final class Http2Connection {
                     limit = 0;
                     pos = 0;
                 }
+                // An idle connection holds its state (settings, HPACK tables, windows), not its
+                // buffers nor the objects of streams it served.
+                forgetClosedStreams();
                 workers.retire();
+                writer.releaseIdleBuffers();
+                if (headerStreamId == 0) {
+                    headerBlock = NO_BYTES;
+                }
+                synchronized (writer) {
+                    spare.clear();
+                }
                 channel.suspend(resumer);
                 return SUSPENDED;
             }
@@ -680,7 +691,7 @@ public final class Http2Connection {
             throw Http2Exception.connection(Frames.ENHANCE_YOUR_CALM, "header block too large");
         }
         if (headerBlock.length < headerBlockLength + length) {
-            headerBlock = Arrays.copyOf(headerBlock, Math.max(headerBlock.length * 2, headerBlockLength + length));
+            headerBlock = Arrays.copyOf(headerBlock, Math.max(Math.max(headerBlock.length * 2, 1024), headerBlockLength + length));
         }
         System.arraycopy(in, from, headerBlock, headerBlockLength, length);
         headerBlockLength += length;

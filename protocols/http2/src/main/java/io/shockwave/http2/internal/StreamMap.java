@@ -5,8 +5,8 @@ package io.shockwave.http2.internal;
  * per frame neither boxes nor allocates. Used by the connection's reader thread only.
  */
 final class StreamMap {
-    private int[] keys = new int[32];
-    private Http2Stream[] values = new Http2Stream[32];
+    private int[] keys = new int[8];
+    private Http2Stream[] values = new Http2Stream[8];
     private int size;
 
     int size() {
