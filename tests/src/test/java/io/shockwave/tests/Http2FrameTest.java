@@ -710,6 +710,65 @@ class Http2FrameTest {
         }
     }
 
+    /** A SETTINGS flood (each one costs the server an ACK) is ended with ENHANCE_YOUR_CALM. */
+    @Test
+    void settingsFloodIsCalmed() throws IOException {
+        try (FrameClient c = connect()) {
+            byte[] settings = new byte[9];
+            settings[3] = (byte) SETTINGS;
+            byte[] flood = new byte[9 * 2000];
+            for (int i = 0; i < 2000; i++) {
+                System.arraycopy(settings, 0, flood, i * 9, 9);
+            }
+            c.write(flood);
+            c.expectGoAway(ENHANCE_YOUR_CALM);
+        }
+    }
+
+    /** Empty DATA frames without END_STREAM do nothing but cost work: bounded. */
+    @Test
+    void emptyDataFloodIsCalmed() throws IOException {
+        try (FrameClient c = connect()) {
+            c.headers(1, false, c.request("POST", "/sink"));
+            byte[] empty = new byte[9];
+            empty[8] = 1; // stream 1, type DATA, no flags, no payload
+            byte[] flood = new byte[9 * 2000];
+            for (int i = 0; i < 2000; i++) {
+                System.arraycopy(empty, 0, flood, i * 9, 9);
+            }
+            c.write(flood);
+            c.expectGoAway(ENHANCE_YOUR_CALM);
+        }
+    }
+
+    /**
+     * CVE-2025-8671 (MadeYouReset): requests the server must reset because they are
+     * malformed count towards the same bound as the client's own resets.
+     */
+    @Test
+    void serverResetsForClientErrorsAreCalmed() throws IOException {
+        try (FrameClient c = connect()) {
+            for (int i = 0; i < 400; i++) {
+                c.headers(1 + 2 * i, true, ":method", "GET", ":scheme", "http", ":path", "/hello", "X-Upper", "1");
+            }
+            c.expectGoAway(ENHANCE_YOUR_CALM);
+        }
+    }
+
+    /** RFC 9113 §3.4: a client that sends no preface within the head timeout is closed. */
+    @Test
+    void connectionWithoutPrefaceIsClosed() throws IOException {
+        Server quick = Server.builder().http("127.0.0.1", 0)
+                .timeouts(io.shockwave.runtime.Timeouts.DEFAULT.withRequestHead(Duration.ofMillis(300)))
+                .routes(r -> r.get("/", (req, res) -> res.send("x"))).start();
+        try (FrameClient c = FrameClient.raw(quick.port())) {
+            c.write("PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII)); // the start of it, and no more
+            c.assertClosed();
+        } finally {
+            quick.stop(Duration.ofSeconds(1));
+        }
+    }
+
     /** CVE-2023-44487: streams opened and reset at once are ended with ENHANCE_YOUR_CALM. */
     @Test
     void rapidResetIsCalmed() throws IOException {
