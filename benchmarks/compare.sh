@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# Side-by-side HTTP/1.1 comparison of Shockwave with its peers (issue 3).
+# Side-by-side comparison of Shockwave with its peers: HTTP/1.1 (issue 3), then h2c, h2
+# over TLS and HTTP/1.1 over TLS.
 #
 # For Shockwave, Netty, Jetty, Helidon, Undertow, Vert.x and nginx in turn: start the
-# server pinned to core 0, wait until it answers, warm it up, drive it from core 1 with
-# wrk (keep-alive, 64 connections; pipelined at depth 16; keep-alive /json), read the
+# server pinned to core 0, wait until it answers HTTP/1.1, warm it up, drive it from core 1
+# with wrk (keep-alive, 64 connections; pipelined at depth 16; keep-alive /json), read the
 # server's own CPU time around each run, hold 10,000 idle keep-alive connections and
-# measure what they cost, stop it and check its port is free. Prints one Markdown table
-# (every column also as a ratio to Shockwave) and writes it to
+# measure what they cost. Then, each protocol after a short warm-up of its own, h2load with
+# h2c prior knowledge (16 connections x 32 streams, and one connection x 100 streams), h2load
+# over TLS (ALPN h2, 16 x 32) and wrk over TLS (HTTP/1.1 keep-alive, 64 connections), with
+# the CPU time around each run as before. Stop the server and check its ports are free.
+# Prints one Markdown table (every column also as a ratio to Shockwave) and writes it to
 # benchmarks/results/compare-<date>.md. See "Comparison with peer servers" in
 # benchmarks/README.md for the method.
 #
-# usage: benchmarks/compare.sh [--quick] [--only NAME[,NAME...]] [--skip-memory]
+# Ports: --port N carries HTTP/1.1 and h2c, N+1 TLS (h2 and http/1.1 by ALPN, one
+# self-signed EC P-256 certificate made for the run), and nginx's h2c gets N+2 (nginx 1.22
+# cannot serve HTTP/1.1 and h2c on one cleartext port). A server that prints
+# "unsupported: h2c|h2|h1-tls" gets n/a in that mode's rows.
+#
+# usage: benchmarks/compare.sh [--quick] [--only NAME[,NAME...]] [--skip-memory] [--skip-h2]
 #                              [--port N] [--connections N] [--build]
 #   --quick          short runs and 1,000 idle connections: a smoke test, not a result
 #   --only           a subset of: shockwave netty jetty helidon undertow vertx nginx
 #                    (also "demo": samples/target/shockwave-demo.jar as the Shockwave column)
 #   --skip-memory    leave out the idle-connection measurement
-#   --port           the port every server listens on in turn (default 18380)
+#   --skip-h2        leave out the h2c, h2 and TLS runs (HTTP/1.1 in cleartext only)
+#   --port           the first of the ports every server listens on in turn (default 18380)
 #   --connections    idle connections to hold (default 10000, --quick 1000)
 #   --build          rebuild the benchmarks module first even if its classes exist
 set -uo pipefail
@@ -25,11 +35,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
 COMMAND_LINE="benchmarks/compare.sh${*:+ $*}"
 
-QUICK=0 SKIP_MEMORY=0 BUILD=0 PORT=18380 ONLY="" CONNECTIONS=""
+QUICK=0 SKIP_MEMORY=0 SKIP_H2=0 BUILD=0 PORT=18380 ONLY="" CONNECTIONS=""
 while (($#)); do
     case $1 in
         --quick) QUICK=1 ;;
         --skip-memory) SKIP_MEMORY=1 ;;
+        --skip-h2) SKIP_H2=1 ;;
         --build) BUILD=1 ;;
         --only) ONLY=${2:?--only needs a list}; shift ;;
         --only=*) ONLY=${1#*=} ;;
@@ -45,15 +56,20 @@ done
 
 # --- Durations (seconds) --------------------------------------------------------------
 # Warm-up: about 10 s of load before measuring, over every path measured afterwards.
+# WARM_H2 is the warm-up of each later protocol (h2c, h2 over TLS, HTTP/1.1 over TLS):
+# their paths are new to the JIT, but share the handlers the HTTP/1.1 runs compiled.
 if ((QUICK)); then
-    WARM_KEEPALIVE=1 WARM_PIPELINED=1 WARM_JSON=1 RUN=3
+    WARM_KEEPALIVE=1 WARM_PIPELINED=1 WARM_JSON=1 WARM_H2=1 RUN=3
     : "${CONNECTIONS:=1000}"
 else
-    WARM_KEEPALIVE=5 WARM_PIPELINED=3 WARM_JSON=2 RUN=10
+    WARM_KEEPALIVE=5 WARM_PIPELINED=3 WARM_JSON=2 WARM_H2=2 RUN=10
     : "${CONNECTIONS:=10000}"
 fi
 WRK_CONNECTIONS=64
 PIPELINE_DEPTH=16
+H2_CONNECTIONS=16      # h2load -c
+H2_STREAMS=32          # h2load -m: concurrent streams per connection
+H2_ONE_STREAMS=100     # -m of the one-connection run; every server allows 100 streams at once
 READY_SECONDS=30       # a server that does not answer /plaintext by then fails its column
 STOP_SECONDS=10        # SIGTERM, then SIGKILL
 BUDGET_SECONDS=600     # a server not started by then is skipped: the run stays bounded
@@ -143,11 +159,44 @@ command -v curl >/dev/null || missing+=(curl)
 command -v taskset >/dev/null || missing+=(util-linux)
 command -v ss >/dev/null || missing+=(iproute2)
 [[ " ${SERVERS[*]} " == *" nginx "* && -z $NGINX ]] && missing+=(nginx)
+if ((!SKIP_H2)); then
+    command -v h2load >/dev/null || missing+=(nghttp2-client)
+    command -v openssl >/dev/null || missing+=(openssl)
+fi
 if ((${#missing[@]})); then
     apt_install "${missing[@]}" || log "could not install ${missing[*]}"
     NGINX=$(command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; })
 fi
 for tool in wrk curl taskset ss; do command -v "$tool" >/dev/null || die "$tool is missing"; done
+# Without h2load or openssl the HTTP/1.1 runs still make a result; the table says why the
+# others are missing.
+SKIP_H2_WHY=""
+if ((!SKIP_H2)) && ! { command -v h2load && command -v openssl; } >/dev/null; then
+    SKIP_H2=1 SKIP_H2_WHY="h2load (nghttp2-client) or openssl is missing"
+    log "$SKIP_H2_WHY: leaving out the h2c, h2 and TLS runs"
+fi
+
+# --- Ports and the certificate --------------------------------------------------------
+TLS_PORT=$((PORT + 1))
+NGINX_H2C_PORT=$((PORT + 2)) # nginx 1.22 speaks only HTTP/2 on a cleartext "listen ... http2"
+PORTS=("$PORT")
+if ((!SKIP_H2)); then
+    PORTS+=("$TLS_PORT")
+    [[ " ${SERVERS[*]} " == *" nginx "* ]] && PORTS+=("$NGINX_H2C_PORT")
+fi
+# One self-signed EC P-256 certificate for every server of the run; the clients do not
+# verify it. The key is unencrypted PKCS#8 ("BEGIN PRIVATE KEY"), which OpenSSL 3 writes.
+CERT=$TMP/cert.pem
+KEY=$TMP/key.pem
+if ((!SKIP_H2)); then
+    timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$KEY" -out "$CERT" -days 2 -subj /CN=localhost \
+        -addext subjectAltName=IP:127.0.0.1 >"$TMP/openssl.log" 2>&1 ||
+        die "openssl could not make a certificate: $(tail -n 2 "$TMP/openssl.log" | tr '\n' ' ')"
+    # The later runs take their own time: a budget made for HTTP/1.1 alone would skip the
+    # last servers instead of bounding the run.
+    BUDGET_SECONDS=$((BUDGET_SECONDS + ${#SERVERS[@]} * (4 * RUN + 3 * WARM_H2 + 10)))
+fi
 
 (($(nproc) >= 2)) || die "needs two cores: the server on core $SERVER_CORE, wrk on core $CLIENT_CORE"
 
@@ -247,17 +296,24 @@ live_heap() {
         awk '$1 == "Total" { bytes = $3 } END { print bytes }'
 }
 
-port_in_use() { [[ -n $(ss -Hltn "( sport = :$PORT )" 2>/dev/null) ]]; }
+# Whether any port of the run is listening.
+port_in_use() {
+    local p
+    for p in "${PORTS[@]}"; do
+        [[ -n $(ss -Hltn "( sport = :$p )" 2>/dev/null) ]] && return 0
+    done
+    return 1
+}
 
 # wrk from the client core; prints "requests duration_us p50_us p99_us socket_errors non2xx
-# latency_source".
+# latency_source". BASE is the scheme, address and port (default: cleartext on --port).
 run_wrk() {
-    local out=$1 seconds=$2 path=$3 kind=$4
+    local out=$1 seconds=$2 path=$3 kind=$4 base=${5:-http://127.0.0.1:$PORT}
     local args=(-t1 -c"$WRK_CONNECTIONS" -d"${seconds}s" --latency)
     if [[ $kind == pipelined ]]; then
-        args+=(-s "$WRK_DIR/pipeline.lua" "http://127.0.0.1:$PORT$path" -- "$PIPELINE_DEPTH")
+        args+=(-s "$WRK_DIR/pipeline.lua" "$base$path" -- "$PIPELINE_DEPTH")
     else
-        args=(-s "$WRK_DIR/report.lua" "${args[@]}" "http://127.0.0.1:$PORT$path")
+        args=(-s "$WRK_DIR/report.lua" "${args[@]}" "$base$path")
     fi
     # report.lua undoes wrk's coordinated-omission samples; it needs the connection count.
     WRK_CONNECTIONS=$WRK_CONNECTIONS timeout -k 5 $((seconds + 30)) \
@@ -271,10 +327,10 @@ run_wrk() {
 
 # One measured wrk run: requests/s, latency, errors and the server's CPU time around it.
 measure() {
-    local srv=$1 pid=$2 key=$3 path=$4 kind=$5 before after stats
+    local srv=$1 pid=$2 key=$3 path=$4 kind=$5 base=${6:-http://127.0.0.1:$PORT} before after stats
     local requests duration p50 p99 socket_errors non2xx source
     before=$(cpu_ticks "$pid")
-    stats=$(run_wrk "$TMP/$srv.$key.wrk" "$RUN" "$path" "$kind")
+    stats=$(run_wrk "$TMP/$srv.$key.wrk" "$RUN" "$path" "$kind" "$base")
     after=$(cpu_ticks "$pid")
     if [[ -z $stats ]]; then
         NOTES+=("${TITLE[$srv]}: wrk $key run gave no result: $(tail -n 3 "$TMP/$srv.$key.wrk" | tr '\n' ' ')")
@@ -293,6 +349,104 @@ measure() {
     R[$srv|socket_errors]=$((${R[$srv|socket_errors]:-0} + socket_errors))
     R[$srv|non2xx]=$((${R[$srv|non2xx]:-0} + non2xx))
     log "  $key: $(printf '%.0f' "${R[$srv|${key}_rps]}") req/s, p99 ${p99} us, server CPU ${cpu_seconds} s, errors $socket_errors, non-2xx $non2xx"
+}
+
+# h2load from the client core; prints "succeeded duration_us failed errored protocol
+# mean_us". h2load prints durations with their unit (us, ms or s) and the protocol it
+# spoke ("h2c" in cleartext, what ALPN chose over TLS).
+run_h2load() {
+    local out=$1 seconds=$2 url=$3
+    shift 3
+    timeout -k 5 $((seconds + 30)) taskset -c "$CLIENT_CORE" h2load -t1 "$@" -D "$seconds" "$url" >"$out" 2>&1
+    awk 'function us(v) {
+             if (v ~ /us$/) return v + 0
+             if (v ~ /ms$/) return v * 1000
+             if (v ~ /s$/) return v * 1000000
+             return ""
+         }
+         # Not anchored: its stderr diagnostics may leave a line unfinished before it.
+         match($0, /Application protocol: [^ ]+/) { protocol = substr($0, RSTART + 22, RLENGTH - 22) }
+         /^finished in / { duration = us(substr($3, 1, length($3) - 1)) }
+         /^requests: / {
+             for (i = 2; i < NF; i++) {
+                 word = $(i + 1)
+                 sub(/,$/, "", word)
+                 if (word == "succeeded") ok = $i
+                 else if (word == "failed") failed = $i
+                 else if (word == "errored") errored = $i
+             }
+         }
+         /^time for request:/ { mean = us($6) }
+         END {
+             if (duration != "" && ok != "")
+                 print ok, duration, failed + 0, errored + 0, (protocol == "" ? "none" : protocol), (mean == "" ? 0 : mean)
+         }' "$out"
+}
+
+# One measured h2load run: requests/s are the requests that succeeded over h2load's
+# measured duration; the server's CPU time around it as in measure(). A run that spoke
+# another protocol than EXPECTED (a server without h2 falls back to http/1.1 by ALPN) or
+# had no request succeed is left out and noted.
+measure_h2() {
+    local srv=$1 pid=$2 key=$3 url=$4 expected=$5
+    shift 5
+    local before after stats succeeded duration failed errored protocol mean cpu_seconds
+    before=$(cpu_ticks "$pid")
+    stats=$(run_h2load "$TMP/$srv.$key.h2load" "$RUN" "$url" "$@")
+    after=$(cpu_ticks "$pid")
+    if [[ -z $stats ]]; then
+        NOTES+=("${TITLE[$srv]}: h2load $key run gave no result: $(tail -n 3 "$TMP/$srv.$key.h2load" | tr '\n' ' ')")
+        return 1
+    fi
+    read -r succeeded duration failed errored protocol mean <<<"$stats"
+    if [[ $protocol != "$expected" ]] || ((succeeded == 0)); then
+        NOTES+=("${TITLE[$srv]}: h2load $key spoke $protocol (not $expected), $succeeded requests succeeded: left out")
+        return 1
+    fi
+    cpu_seconds=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }')
+    R[$srv|${key}_rps]=$(awk -v r="$succeeded" -v d="$duration" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    R[$srv|${key}_cpu_rps]=$(awk -v r="$succeeded" -v c="$cpu_seconds" 'BEGIN { if (c > 0) printf "%.0f", r / c }')
+    R[$srv|${key}_cpu_pct]=$(awk -v c="$cpu_seconds" -v d="$duration" 'BEGIN { printf "%.0f", 100 * c / (d / 1e6) }')
+    R[$srv|${key}_mean]=$mean
+    R[$srv|h2_failed]=$((${R[$srv|h2_failed]:-0} + failed))
+    R[$srv|h2_errored]=$((${R[$srv|h2_errored]:-0} + errored))
+    log "  $key: ${R[$srv|${key}_rps]} req/s ($protocol), mean ${mean} us, server CPU ${cpu_seconds} s, failed $failed, errored $errored"
+}
+
+# Whether the server can do MODE (h2c, h2 or h1-tls): it says so with "unsupported: MODE".
+supports() {
+    ! grep -qx "unsupported: $2" "$1" 2>/dev/null
+}
+
+# The h2c port: nginx's is a port of its own.
+h2c_port() { if [[ $1 == nginx ]]; then echo "$NGINX_H2C_PORT"; else echo "$PORT"; fi; }
+
+# h2c (many connections, then one), h2 over TLS and HTTP/1.1 over TLS, each protocol
+# after a warm-up of its own; the one-connection h2c run follows the other, warm. A mode
+# the server cannot do shows as n/a.
+measure_h2_modes() {
+    local srv=$1 pid=$2 log_file=$3 key h2c tls=https://127.0.0.1:$TLS_PORT
+    h2c=http://127.0.0.1:$(h2c_port "$srv")/plaintext
+    local many=(-c"$H2_CONNECTIONS" -m"$H2_STREAMS")
+    if supports "$log_file" h2c; then
+        run_h2load "$TMP/$srv.warm-h2c.h2load" "$WARM_H2" "$h2c" "${many[@]}" >/dev/null
+        measure_h2 "$srv" "$pid" h2c "$h2c" h2c "${many[@]}"
+        measure_h2 "$srv" "$pid" h2c1 "$h2c" h2c -c1 -m"$H2_ONE_STREAMS"
+    else
+        for key in h2c_rps h2c_cpu_rps h2c1_rps; do R[$srv|$key]=n/a; done
+    fi
+    if supports "$log_file" h2; then
+        run_h2load "$TMP/$srv.warm-h2.h2load" "$WARM_H2" "$tls/plaintext" "${many[@]}" >/dev/null
+        measure_h2 "$srv" "$pid" h2 "$tls/plaintext" h2 "${many[@]}"
+    else
+        for key in h2_rps h2_cpu_rps; do R[$srv|$key]=n/a; done
+    fi
+    if supports "$log_file" h1-tls; then
+        run_wrk "$TMP/$srv.warm-tls1.wrk" "$WARM_H2" /plaintext keepalive "$tls" >/dev/null
+        measure "$srv" "$pid" tls1 /plaintext keepalive "$tls"
+    else
+        for key in tls1_rps tls1_cpu_rps; do R[$srv|$key]=n/a; done
+    fi
 }
 
 # The cost of idle keep-alive connections, each after one request.
@@ -349,21 +503,31 @@ measure_idle() {
 }
 
 start_server() {
-    local srv=$1 log_file=$2
+    local srv=$1 log_file=$2 tls_args=()
+    # The demo listens with TLS on 8443 unless told otherwise; the peers only when asked.
+    if ((SKIP_H2)); then
+        [[ $srv == demo ]] && tls_args=(--no-tls)
+    else
+        tls_args=(--tls-port "$TLS_PORT" --cert "$CERT" --key "$KEY")
+    fi
     case $srv in
         nginx)
             local dir=$TMP/nginx
+            local edits=(-e "s|@DIR@|$dir|g" -e "s|@PORT@|$PORT|g" -e "s|@TLS_PORT@|$TLS_PORT|g"
+                         -e "s|@H2C_PORT@|$NGINX_H2C_PORT|g" -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g")
+            ((SKIP_H2)) && edits=(-e '/^[[:space:]]*# @H2-BEGIN@$/,/^[[:space:]]*# @H2-END@$/d' "${edits[@]}")
             mkdir -p "$dir"
-            sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$PORT|g" benchmarks/nginx/nginx.conf.template >"$dir/nginx.conf"
+            sed "${edits[@]}" benchmarks/nginx/nginx.conf.template >"$dir/nginx.conf"
             taskset -c "$SERVER_CORE" "$NGINX" -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$log_file" 2>&1 &
             ;;
         demo)
-            taskset -c "$SERVER_CORE" "$JAVA" "${JVM_FLAGS[@]}" -jar "$DEMO_JAR" --port "$PORT" >"$log_file" 2>&1 &
+            taskset -c "$SERVER_CORE" "$JAVA" "${JVM_FLAGS[@]}" -jar "$DEMO_JAR" --port "$PORT" "${tls_args[@]}" \
+                >"$log_file" 2>&1 &
             ;;
         *)
             taskset -c "$SERVER_CORE" "$JAVA" "${JVM_FLAGS[@]}" \
                 -cp "$CLASSES:$(<"$PEER_CLASSPATH_FILE")" "io.shockwave.benchmarks.peers.${MAIN_CLASS[$srv]}" \
-                --port "$PORT" >"$log_file" 2>&1 &
+                --port "$PORT" "${tls_args[@]}" >"$log_file" 2>&1 &
             ;;
     esac
     SERVER_PID=$!
@@ -387,16 +551,35 @@ stop_server() {
     ! port_in_use
 }
 
+# check_body SERVER URL BODY TYPE VERSION [CURL_OPTION...]: notes an answer with another
+# body, Content-Type or HTTP version (curl's %{http_version}: 1.1 or 2).
+check_body() {
+    local srv=$1 url=$2 want_body=$3 want_type=$4 want_version=$5
+    shift 5
+    local out=$TMP/$srv.body meta body version type
+    rm -f "$out"
+    meta=$(curl -s -m 5 "$@" -o "$out" -w '%{http_version} %{content_type}' "$url")
+    version=${meta%% *} type=${meta#* }
+    body=$(cat "$out" 2>/dev/null)
+    [[ $body == "$want_body" && $type == "$want_type"* && $version == "$want_version" ]] ||
+        NOTES+=("${TITLE[$srv]}: $url ${*:+($*) }answered '$body' as '$type' over HTTP/$version")
+}
+
 check_bodies() {
-    local srv=$1 body type
-    body=$(curl -s -m 5 "http://127.0.0.1:$PORT/plaintext")
-    type=$(curl -s -m 5 -o /dev/null -w '%{content_type}' "http://127.0.0.1:$PORT/plaintext")
-    [[ $body == "$PLAINTEXT_BODY" && $type == text/plain* ]] ||
-        NOTES+=("${TITLE[$srv]}: /plaintext answered '$body' as '$type'")
-    body=$(curl -s -m 5 "http://127.0.0.1:$PORT/json")
-    type=$(curl -s -m 5 -o /dev/null -w '%{content_type}' "http://127.0.0.1:$PORT/json")
-    [[ $body == "$JSON_BODY" && $type == application/json* ]] ||
-        NOTES+=("${TITLE[$srv]}: /json answered '$body' as '$type'")
+    local srv=$1 log_file=$2 url path body type
+    for path in plaintext json; do
+        case $path in
+            plaintext) body=$PLAINTEXT_BODY type=text/plain ;;
+            json) body=$JSON_BODY type=application/json ;;
+        esac
+        check_body "$srv" "http://127.0.0.1:$PORT/$path" "$body" "$type" 1.1
+        ((SKIP_H2)) && continue
+        url=http://127.0.0.1:$(h2c_port "$srv")/$path
+        supports "$log_file" h2c && check_body "$srv" "$url" "$body" "$type" 2 --http2-prior-knowledge
+        url=https://127.0.0.1:$TLS_PORT/$path
+        supports "$log_file" h2 && check_body "$srv" "$url" "$body" "$type" 2 -k --http2
+        supports "$log_file" h1-tls && check_body "$srv" "$url" "$body" "$type" 1.1 -k --http1.1
+    done
 }
 
 run_server() {
@@ -408,9 +591,9 @@ run_server() {
         *) [[ -f $CLASSES/io/shockwave/benchmarks/peers/${MAIN_CLASS[$srv]}.class ]] ||
                { FAILED[$srv]="${MAIN_CLASS[$srv]} is not built"; return; } ;;
     esac
-    if port_in_use; then FAILED[$srv]="port $PORT is in use before the start"; return; fi
+    if port_in_use; then FAILED[$srv]="a port of ${PORTS[*]} is in use before the start"; return; fi
 
-    log "${TITLE[$srv]}: starting on core $SERVER_CORE, port $PORT"
+    log "${TITLE[$srv]}: starting on core $SERVER_CORE, port $PORT$( ((SKIP_H2)) || echo ", TLS port $TLS_PORT")"
     start_server "$srv" "$log_file"
     local pid=$SERVER_PID deadline=$((SECONDS + READY_SECONDS)) ready=0 started=$SECONDS
     while ((SECONDS < deadline)) && kill -0 "$pid" 2>/dev/null; do
@@ -422,8 +605,15 @@ run_server() {
         stop_server "$pid"
         return
     fi
+    # The TLS listener may come up a moment after the cleartext one (nginx: together).
+    if ((!SKIP_H2)); then
+        deadline=$((SECONDS + 5))
+        until curl -ks -m 1 -o /dev/null "https://127.0.0.1:$TLS_PORT/plaintext" || ((SECONDS >= deadline)); do
+            sleep 0.2
+        done
+    fi
     log "  answering after $((SECONDS - started)) s; warming up"
-    check_bodies "$srv"
+    check_bodies "$srv" "$log_file"
     run_wrk "$TMP/$srv.warm1.wrk" "$WARM_KEEPALIVE" /plaintext keepalive >/dev/null
     run_wrk "$TMP/$srv.warm2.wrk" "$WARM_PIPELINED" /plaintext pipelined >/dev/null
     run_wrk "$TMP/$srv.warm3.wrk" "$WARM_JSON" /json keepalive >/dev/null
@@ -432,6 +622,8 @@ run_server() {
     measure "$srv" "$pid" pipe /plaintext pipelined
     measure "$srv" "$pid" json /json keepalive
     ((SKIP_MEMORY)) || measure_idle "$srv" "$pid" "$index" "$jvm"
+    # After the HTTP/1.1 measurements, so that those run exactly as they did without these.
+    ((SKIP_H2)) || measure_h2_modes "$srv" "$pid" "$log_file"
 
     if ! kill -0 "$pid" 2>/dev/null; then
         NOTES+=("${TITLE[$srv]}: the server exited during the run: $(tail -n 2 "$log_file" | tr '\n' ' ')")
@@ -441,16 +633,16 @@ run_server() {
     said=$(grep -m 1 '^transport:' "$log_file")
     [[ -n $said ]] && NOTES+=("${TITLE[$srv]}: $said")
     if ! stop_server "$pid"; then
-        FAILED[$srv]="${FAILED[$srv]:-}port $PORT still in use after the stop"
+        FAILED[$srv]="${FAILED[$srv]:-}a port of ${PORTS[*]} still in use after the stop"
         return 1
     fi
 }
 
 # --- Run ------------------------------------------------------------------------------
-port_in_use && die "port $PORT is in use: stop what listens there, or pass --port N"
+port_in_use && die "a port of ${PORTS[*]} is in use: stop what listens there, or pass --port N"
 START_EPOCH=$(date +%s)
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
-log "JDK $JDK; servers: ${SERVERS[*]}; runs ${RUN} s; $CONNECTIONS idle connections; port $PORT"
+log "JDK $JDK; servers: ${SERVERS[*]}; runs ${RUN} s; $CONNECTIONS idle connections; ports ${PORTS[*]}"
 for i in "${!SERVERS[@]}"; do
     srv=${SERVERS[$i]}
     if (($(date +%s) - START_EPOCH > BUDGET_SECONDS)); then
@@ -458,8 +650,8 @@ for i in "${!SERVERS[@]}"; do
         continue
     fi
     if ! run_server "$srv" "$i"; then
-        log "the port stays busy: stopping the run here"
-        for rest in "${SERVERS[@]:i+1}"; do FAILED[$rest]="not run: port $PORT stayed busy"; done
+        log "a port stays busy: stopping the run here"
+        for rest in "${SERVERS[@]:i+1}"; do FAILED[$rest]="not run: a port of ${PORTS[*]} stayed busy"; done
         break
     fi
     [[ -n ${FAILED[$srv]:-} ]] && log "  ${TITLE[$srv]}: ${FAILED[$srv]}"
@@ -494,7 +686,15 @@ ROWS=(
     "pipe_cpu_rps|req per server-CPU-second, pipelined ↑|int|1"
     "ka_cpu_pct|server CPU busy, keep-alive (of one core)|pct|0"
     "pipe_cpu_pct|server CPU busy, pipelined (of one core)|pct|0"
-    "errors|socket errors / non-2xx (all measured runs) ↓|str|0"
+    "h2c_rps|h2c /plaintext, req/s (h2load -c$H2_CONNECTIONS -m$H2_STREAMS) ↑|int|1"
+    "h2c_cpu_rps|req per server-CPU-second, h2c ↑|int|1"
+    "h2c1_rps|h2c one connection, req/s (-c1 -m$H2_ONE_STREAMS) ↑|int|1"
+    "h2_rps|h2 over TLS /plaintext, req/s (-c$H2_CONNECTIONS -m$H2_STREAMS) ↑|int|1"
+    "h2_cpu_rps|req per server-CPU-second, h2 over TLS ↑|int|1"
+    "tls1_rps|HTTP/1.1 over TLS keep-alive, req/s (wrk -c$WRK_CONNECTIONS) ↑|int|1"
+    "tls1_cpu_rps|req per server-CPU-second, HTTP/1.1 over TLS ↑|int|1"
+    "errors|socket errors / non-2xx (all measured wrk runs) ↓|str|0"
+    "h2_errors|h2load failed / errored requests (all measured h2load runs) ↓|str|0"
     "idle_open|idle keep-alive connections held|int|0"
     "idle_heap|live heap per idle connection, KiB ↓|kib|1"
     "idle_rss|RSS per idle connection, KiB ↓|kib|1"
@@ -504,6 +704,9 @@ ROWS=(
 for srv in "${SERVERS[@]}"; do
     if [[ -n ${R[$srv|ka_rps]:-}${R[$srv|pipe_rps]:-} ]]; then
         R[$srv|errors]="${R[$srv|socket_errors]:-0} / ${R[$srv|non2xx]:-0}"
+    fi
+    if [[ -n ${R[$srv|h2c_rps]:-}${R[$srv|h2c1_rps]:-}${R[$srv|h2_rps]:-} ]]; then
+        R[$srv|h2_errors]="${R[$srv|h2_failed]:-0} / ${R[$srv|h2_errored]:-0}"
     fi
     [[ $srv == nginx && -n ${R[$srv|idle_open]:-} ]] && R[$srv|idle_heap]="n/a"
 done
@@ -516,6 +719,7 @@ table() {
     for row in "${ROWS[@]}"; do
         IFS='|' read -r key label kind ratio <<<"$row"
         if [[ $key == idle_* ]] && ((SKIP_MEMORY)); then continue; fi
+        if [[ $key == h2c_* || $key == h2c1_* || $key == h2_* || $key == tls1_* ]] && ((SKIP_H2)); then continue; fi
         cell="| $label |"
         base=${R[$BASELINE|$key]:-}
         for srv in "${SERVERS[@]}"; do
@@ -544,20 +748,29 @@ mkdir -p benchmarks/results
 RESULT=benchmarks/results/compare-$stamp$( ((QUICK)) && echo -quick).md
 
 {
-    echo "# Shockwave and its peers, HTTP/1.1 — $(date '+%Y-%m-%d %H:%M %Z')"
+    echo "# Shockwave and its peers, HTTP/1.1$( ((SKIP_H2)) || echo ", h2c, h2 and TLS") — $(date '+%Y-%m-%d %H:%M %Z')"
     echo
     ((QUICK)) && { echo "**A --quick smoke run: short runs, not a result.**"; echo; }
     echo "- Command: \`$COMMAND_LINE\` ($ELAPSED s)"
     echo "- Commit: $commit"
     echo "- Machine: $(nproc) CPUs, $cpu_model, Linux $(uname -r); load average at the start: $LOAD_AT_START"
     echo "- JDK: $jdk_version; every JVM server runs with \`${JVM_FLAGS[*]}\`"
-    echo "- Client: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2); nginx: ${nginx_version:-not installed}"
+    echo "- Client: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)$( ((SKIP_H2)) || echo ", $(h2load --version 2>&1 | head -n 1)");" \
+        "nginx: ${nginx_version:-not installed}"
     echo "- Method: server pinned to core $SERVER_CORE, wrk \`-t1 -c$WRK_CONNECTIONS\` pinned to core $CLIENT_CORE;" \
         "warm-up $((WARM_KEEPALIVE + WARM_PIPELINED + WARM_JSON)) s, then $RUN s per measured run;" \
         "pipelining depth $PIPELINE_DEPTH; latencies as wrk measured them, without the samples it adds" \
         "for coordinated omission; CPU = the server's utime+stime over the run;" \
         "$(group "$CONNECTIONS") idle connections, each after one request. Ratios are to the Shockwave column;" \
         "↑ higher is better, ↓ lower is better."
+    if ((!SKIP_H2)); then
+        echo "- HTTP/2 and TLS: after the HTTP/1.1 runs, h2load \`-t1\` pinned to core $CLIENT_CORE, h2c with prior" \
+            "knowledge on port $PORT (nginx: $NGINX_H2C_PORT), h2 by ALPN on TLS port $TLS_PORT, wrk over TLS (no ALPN:" \
+            "HTTP/1.1); the JDK's TLS in every JVM server, one self-signed EC P-256 certificate; warm-up $WARM_H2 s" \
+            "per protocol, then $RUN s per measured run; h2load req/s = succeeded requests / measured duration."
+    elif [[ -n $SKIP_H2_WHY ]]; then
+        echo "- HTTP/2 and TLS runs left out: $SKIP_H2_WHY"
+    fi
     echo
     table
     if ((${#FAILED[@]} || ${#NOTES[@]})); then

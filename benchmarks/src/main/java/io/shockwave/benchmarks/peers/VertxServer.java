@@ -7,13 +7,19 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.KeyCertOptions;
 
 /**
  * Vert.x 5 core HttpServer in one verticle (one event loop), with the native transport when it
  * loads (the line {@code transport: epoll|nio} says which) and, as in the TechEmpower entry, Server
- * and Date headers set by the application, the date formatted once a second.
+ * and Date headers set by the application, the date formatted once a second. The cleartext server
+ * also takes h2c with prior knowledge; a second server on the TLS port (the JDK's SSLEngine)
+ * offers h2 and http/1.1 by ALPN. Both share the verticle's event loop and handler.
  */
 public final class VertxServer extends VerticleBase {
     private static final CharSequence SERVER = HttpHeaders.createOptimized("Vert.x");
@@ -22,19 +28,19 @@ public final class VertxServer extends VerticleBase {
     private static final Buffer HELLO = Buffer.buffer(Peers.HELLO);
     private static final Buffer JSON = Buffer.buffer(Peers.JSON);
 
-    private final int port;
+    private final Peers.Options options;
     private CharSequence date = HttpHeaders.createOptimized(Peers.httpDate());
 
-    private VertxServer(int port) {
-        this.port = port;
+    private VertxServer(Peers.Options options) {
+        this.options = options;
     }
 
     public static void main(String[] args) {
-        int port = Peers.port(args);
+        Peers.Options options = Peers.options(args);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         System.out.println("transport: " + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
-        String id = vertx.deployVerticle(new VertxServer(port)).await();
+        String id = vertx.deployVerticle(new VertxServer(options)).await();
         if (id == null) {
             throw new IllegalStateException("verticle not deployed");
         }
@@ -43,10 +49,23 @@ public final class VertxServer extends VerticleBase {
     @Override
     public Future<?> start() {
         vertx.setPeriodic(1000, tick -> date = HttpHeaders.createOptimized(Peers.httpDate()));
-        return vertx.createHttpServer()
+        // h2c with prior knowledge is Vert.x's default; said here because the benchmark relies on it.
+        Future<HttpServer> cleartext = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
                 .requestHandler(this::handle)
-                .listen(port, "0.0.0.0")
-                .onSuccess(server -> Peers.ready(server.actualPort()));
+                .listen(options.port(), "0.0.0.0");
+        if (!options.tls()) {
+            return cleartext.onSuccess(server -> Peers.ready(server.actualPort(), Peers.Options.NO_TLS));
+        }
+        HttpServerOptions tls = new HttpServerOptions()
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setSslEngineOptions(new JdkSSLEngineOptions())
+                .setKeyCertOptions(KeyCertOptions.wrap(options.keyManagers()));
+        Future<HttpServer> secure = vertx.createHttpServer(tls)
+                .requestHandler(this::handle)
+                .listen(options.tlsPort(), "0.0.0.0");
+        return Future.all(cleartext, secure)
+                .onSuccess(both -> Peers.ready(cleartext.result().actualPort(), secure.result().actualPort()));
     }
 
     private void handle(HttpServerRequest request) {
