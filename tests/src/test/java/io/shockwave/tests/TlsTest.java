@@ -95,6 +95,31 @@ class TlsTest {
         assertTrue(r.out().startsWith("HTTP/1.1 200"), r.out());
     }
 
+    /** A client whose ALPN offers nothing the server speaks is served HTTP/1.1, not refused (RFC 7301 allows either). */
+    @Test
+    void unknownAlpnProtocolsGetHttp11() throws Exception {
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", server.tls().certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        ssl.init(null, tmf.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", server.tlsPort())) {
+            s.setSoTimeout(10_000);
+            javax.net.ssl.SSLParameters p = s.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"spdy/3", "h3"});
+            s.setSSLParameters(p);
+            s.startHandshake();
+            assertEquals("", s.getApplicationProtocol());
+            s.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
+            assertTrue(answer.endsWith("Hello, World!"), answer);
+        }
+    }
+
     @Test
     void servesTls12Too() throws Exception {
         Tool.Run r = curl("--tlsv1.2", "--tls-max", "1.2", "--http2", "--include", base + "/plaintext");

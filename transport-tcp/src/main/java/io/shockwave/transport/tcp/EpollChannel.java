@@ -223,6 +223,10 @@ final class EpollChannel extends SocketConnection {
 
     @Override
     protected boolean armForResume() {
+        TlsSession t = tls();
+        if (t != null) {
+            t.releaseBuffersIfEmpty(); // suspended: an idle TLS connection keeps its engine, not its buffers
+        }
         INTEREST.getAndBitwiseOr(this, Syscalls.EPOLLIN);
         return poller.arm(this);
     }

@@ -80,11 +80,8 @@ abstract class SocketConnection extends ConnectionChannel {
     @Override
     protected final void awaitReadableNow() throws IOException {
         TlsSession t = tls;
-        if (t != null) {
-            if (t.hasBufferedInput()) {
-                return; // a record may be whole already: the next read finds out
-            }
-            t.releaseBuffersIfEmpty(); // idle: the buffers go back while it waits
+        if (t != null && t.hasBufferedInput()) {
+            return; // a whole record waits: the next read decrypts it
         }
         plainAwaitReadable();
     }

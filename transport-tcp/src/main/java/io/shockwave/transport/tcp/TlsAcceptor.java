@@ -29,12 +29,26 @@ final class TlsAcceptor {
             .getBytes(StandardCharsets.US_ASCII);
     private static final int PLAIN_LINGER_MILLIS = 500;
 
+    /**
+     * TLS 1.3's suites, and of TLS 1.2's only ephemeral key exchange with AEAD: what RFC 9113
+     * §9.2.2 asks of h2, and no CBC for HTTP/1.1 either.
+     */
+    private static String[] allowedSuites(String[] enabled) {
+        return java.util.Arrays.stream(enabled)
+                .filter(c -> c.startsWith("TLS_AES_") || c.startsWith("TLS_CHACHA20_")
+                        || (c.startsWith("TLS_ECDHE_") && (c.contains("_GCM_") || c.contains("CHACHA20"))))
+                .toArray(String[]::new);
+    }
+
     private final TlsConfig config;
     /** What ALPN may choose, most preferred first: the protocols on the path that TLS can carry. */
     private final List<String> protocols;
 
+    private final String[] suites;
+
     TlsAcceptor(TlsConfig config, List<ProtocolProvider> providers) {
         this.config = config;
+        this.suites = allowedSuites(config.sslContext().createSSLEngine().getEnabledCipherSuites());
         this.protocols = providers.stream().map(ProtocolProvider::id)
                 .filter(id -> id.equals("h2") || id.equals("http/1.1")).toList();
     }
@@ -49,6 +63,7 @@ final class TlsAcceptor {
         engine.setUseClientMode(false);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        parameters.setCipherSuites(suites);
         parameters.setUseCipherSuitesOrder(true);
         engine.setSSLParameters(parameters);
         engine.setHandshakeApplicationProtocolSelector((e, offered) -> {
@@ -57,7 +72,7 @@ final class TlsAcceptor {
                     return p;
                 }
             }
-            return null; // none in common: no ALPN, and HTTP/1.1
+            return ""; // none in common: no ALPN (null would be a fatal alert), and HTTP/1.1
         });
 
         ByteBuffer netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
@@ -75,6 +90,10 @@ final class TlsAcceptor {
         try {
             engine.beginHandshake();
             while (true) {
+                if (System.nanoTime() - deadline > 0) {
+                    LOG.debug("TLS handshake with {} timed out", channel.remoteAddress());
+                    return null;
+                }
                 switch (engine.getHandshakeStatus()) {
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                         SSLEngineResult r = engine.unwrap(netIn, appIn);
@@ -88,6 +107,9 @@ final class TlsAcceptor {
                             if (!readMore(channel, netIn, deadline)) {
                                 return null;
                             }
+                        } else if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                            // The session's sizes grow with a large record (a padded ClientHello).
+                            appIn = enlarge(appIn, engine.getSession().getApplicationBufferSize());
                         } else if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                             return null;
                         }
@@ -95,6 +117,12 @@ final class TlsAcceptor {
                     case NEED_WRAP -> {
                         netOut.clear();
                         SSLEngineResult r = engine.wrap(ByteBuffer.allocate(0), netOut);
+                        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                            // As above: a record larger than the buffer sized before it.
+                            netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2,
+                                    engine.getSession().getPacketBufferSize()));
+                            continue;
+                        }
                         netOut.flip();
                         channel.write(netOut.array(), 0, netOut.limit());
                         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -121,6 +149,13 @@ final class TlsAcceptor {
             LOG.debug("TLS handshake with {} timed out", channel.remoteAddress());
             return null;
         }
+    }
+
+    private static ByteBuffer enlarge(ByteBuffer written, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(written.capacity() * 2, atLeast));
+        written.flip();
+        bigger.put(written);
+        return bigger;
     }
 
     /** Reads ciphertext after what {@code buf} holds (position..limit); false at the end or the deadline. */

@@ -138,8 +138,17 @@ final class TlsSession {
         return 0;
     }
 
-    /** Post-handshake messages (a TLS 1.3 key update, say) may ask the reader to write. */
+    /**
+     * Post-handshake messages (a TLS 1.3 key update, say) may ask the reader to write. A new
+     * handshake on TLS 1.2 is a renegotiation: refused (RFC 9113 §9.2.1 forbids it for h2,
+     * and each one costs the server a signature).
+     */
     private void handshakeWork(SSLEngineResult.HandshakeStatus status) throws IOException {
+        if (status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && status != SSLEngineResult.HandshakeStatus.FINISHED
+                && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+            throw new SocketException("TLS renegotiation refused");
+        }
         if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
             runTasks();
         } else if (status == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
@@ -154,9 +163,21 @@ final class TlsSession {
         }
     }
 
-    /** Whether plaintext, or ciphertext that may hold a whole record, waits in the buffers. */
+    /**
+     * Whether plaintext, or a whole record, waits in the buffers: then a read goes on without
+     * waiting for the socket. Part of a record does not count: the rest must come first.
+     */
     boolean hasBufferedInput() {
-        return (appIn != null && appIn.hasRemaining()) || (netIn != null && netIn.hasRemaining());
+        if (appIn != null && appIn.hasRemaining()) {
+            return true;
+        }
+        ByteBuffer n = netIn;
+        if (n == null || n.remaining() < 5) {
+            return false;
+        }
+        int p = n.position();
+        int length = (n.get(p + 3) & 0xFF) << 8 | (n.get(p + 4) & 0xFF);
+        return n.remaining() >= 5 + length;
     }
 
     /** Encrypts {@code b[off, off+len)} and writes the records. */

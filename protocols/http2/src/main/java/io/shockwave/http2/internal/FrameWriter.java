@@ -173,8 +173,8 @@ final class FrameWriter {
             return false;
         }
         s.sendWindow += increment;
-        if (s.outEnd > s.outStart || s.endQueued) {
-            enqueue(s);
+        if (!s.endSent && !s.resetSent && (s.outEnd > s.outStart || s.endQueued)) {
+            enqueue(s); // never an ended stream: its object may already serve the next one
         }
         return true;
     }
@@ -186,7 +186,7 @@ final class FrameWriter {
             return false;
         }
         s.sendWindow = (int) window;
-        if (s.sendWindow > 0 && (s.outEnd > s.outStart || s.endQueued)) {
+        if (s.sendWindow > 0 && !s.endSent && !s.resetSent && (s.outEnd > s.outStart || s.endQueued)) {
             enqueue(s);
         }
         return true;
@@ -339,6 +339,13 @@ final class FrameWriter {
             }
         }
         writeSoon();
+    }
+
+    /** Takes the object off the ready queues if it is still on one; under the lock. */
+    void unqueue(Http2Stream s) {
+        if (s.queued) {
+            unlink(s);
+        }
     }
 
     private void enqueue(Http2Stream s) {

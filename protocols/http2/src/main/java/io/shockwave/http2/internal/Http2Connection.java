@@ -65,8 +65,8 @@ public final class Http2Connection {
     private int lastStreamId;
     private volatile int lastProcessedId;
     /** Streams closed lately, kept to tell frames still in flight for them from protocol errors (§5.1). */
-    private final int[] recentlyClosed = new int[32];
-    private final boolean[] recentlyReset = new boolean[32];
+    private int[] recentlyClosed;
+    private boolean[] recentlyReset;
     private int recentCount;
     private boolean settingsSeen;
     private int running;
@@ -376,6 +376,9 @@ public final class Http2Connection {
                 synchronized (writer) {
                     spare.clear();
                 }
+                recentlyClosed = null; // idle a while: nothing of those streams is still in flight
+                recentlyReset = null;
+                recentCount = 0;
                 channel.suspend(resumer);
                 return SUSPENDED;
             }
@@ -1090,6 +1093,11 @@ public final class Http2Connection {
     private static final int RECENTLY_RESET = 2;
 
     private void rememberClosed(Http2Stream s) {
+        if (recentlyClosed == null) {
+            // As many as may be open at once: frames in flight for any of them are recognised.
+            recentlyClosed = new int[MAX_CONCURRENT_STREAMS];
+            recentlyReset = new boolean[MAX_CONCURRENT_STREAMS];
+        }
         int i = recentCount++ % recentlyClosed.length;
         recentlyClosed[i] = s.id;
         recentlyReset[i] = s.serverReset;
@@ -1097,6 +1105,9 @@ public final class Http2Connection {
 
     /** Whether {@code id} is among the streams closed lately, and how it closed. */
     private int recentlyClosed(int id) {
+        if (recentlyClosed == null) {
+            return NOT_RECENT;
+        }
         for (int i = 0; i < Math.min(recentCount, recentlyClosed.length); i++) {
             if (recentlyClosed[i] == id) {
                 return recentlyReset[i] ? RECENTLY_RESET : RECENTLY_ENDED;

@@ -115,6 +115,7 @@ final class Http2Stream implements Runnable {
         continuePending = false;
         remoteClosed = false;
         synchronized (writer) {
+            writer.unqueue(this); // defensive: an ended stream is never queued, but a stale link would cut the queue
             this.sendWindow = sendWindow;
             outStart = 0;
             outEnd = 0;
