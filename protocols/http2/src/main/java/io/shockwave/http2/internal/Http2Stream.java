@@ -111,6 +111,7 @@ final class Http2Stream implements Runnable {
             clientLeft = false;
             received = 0;
             consumed = 0;
+            bodyWaitedNanos = 0;
         }
         continuePending = false;
         remoteClosed = false;
@@ -338,6 +339,7 @@ final class Http2Stream implements Runnable {
             int credit;
             synchronized (Http2Stream.this) {
                 long deadline = 0;
+                long waitStart = 0;
                 while (inStart == inEnd) {
                     if (inFailure != null) {
                         throw inFailure;
@@ -346,18 +348,28 @@ final class Http2Stream implements Runnable {
                         return -1;
                     }
                     long now = System.nanoTime();
+                    if (waitStart != 0) {
+                        bodyWaitedNanos += now - waitStart;
+                        waitStart = 0;
+                        checkBodyRate();
+                    }
                     if (deadline == 0) {
                         deadline = now + connection.bodyTimeoutNanos;
                     } else if (now - deadline >= 0) {
                         fail(new RequestBodyException(Status.REQUEST_TIMEOUT, "Request body timed out"), false);
                         throw inFailure;
                     }
+                    waitStart = now;
                     try {
                         Http2Stream.this.wait(Math.max(1, (deadline - now) / 1_000_000));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new java.io.InterruptedIOException("interrupted while reading the request body");
                     }
+                }
+                if (waitStart != 0) {
+                    bodyWaitedNanos += System.nanoTime() - waitStart;
+                    checkBodyRate();
                 }
                 n = Math.min(len, inEnd - inStart);
                 System.arraycopy(in, inStart, b, off, n);
@@ -380,6 +392,24 @@ final class Http2Stream implements Runnable {
             synchronized (Http2Stream.this) {
                 return inEnd - inStart;
             }
+        }
+    }
+
+    /** The time the handler has waited for this stream's body, for its minimum rate. */
+    private long bodyWaitedNanos;
+
+    /**
+     * The request body's minimum rate ({@link io.shockwave.runtime.Limits#minRequestBodyRate}):
+     * bytes received against the time the handler waited for them, once the grace passed. A
+     * client that drips a byte now and then, just inside the body timeout, fails with 408.
+     */
+    private void checkBodyRate() throws RequestBodyException {
+        io.shockwave.runtime.DataRate rate = context.limits().minRequestBodyRate();
+        if (rate.isEnabled() && bodyWaitedNanos > rate.grace().toNanos()
+                && received * 1_000_000_000.0 < (double) rate.bytesPerSecond() * bodyWaitedNanos) {
+            fail(new RequestBodyException(Status.REQUEST_TIMEOUT, "Request body slower than "
+                    + rate.bytesPerSecond() + " bytes/s"), false);
+            throw inFailure;
         }
     }
 
