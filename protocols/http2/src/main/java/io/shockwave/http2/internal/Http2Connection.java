@@ -64,10 +64,7 @@ public final class Http2Connection {
     /** The highest stream id the client has used (§5.1.1), and the highest this side took on (§6.8). */
     private int lastStreamId;
     private volatile int lastProcessedId;
-    /** Streams closed lately, kept to tell frames still in flight for them from protocol errors (§5.1). */
-    private int[] recentlyClosed;
-    private boolean[] recentlyReset;
-    private int recentCount;
+    private final RecentlyClosed recentlyClosed = new RecentlyClosed(MAX_CONCURRENT_STREAMS);
     private boolean settingsSeen;
     private int running;
     private int connectionRecvWindow = CONNECTION_WINDOW;
@@ -183,7 +180,7 @@ public final class Http2Connection {
                 return;
             }
             Http2Stream s = streamFor(1);
-            copyRequest(upgrading, s.request);
+            UpgradedRequest.copy(upgrading, s.request);
             lastStreamId = 1;
             lastProcessedId = 1;
             streams.put(1, s);
@@ -210,29 +207,6 @@ public final class Http2Connection {
                 abandonAll();
                 workers.retire();
             }
-        }
-    }
-
-    /** The upgrading HTTP/1.1 request as stream 1's, without the fields that belonged to that hop. */
-    private static void copyRequest(Request from, Http2Request to) {
-        to.reset();
-        to.method = from.method();
-        String target = from.rawQuery() == null ? from.rawPath() : from.rawPath() + "?" + from.rawQuery();
-        byte[] t = target.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        to.target = t.length <= to.target.length ? to.target : new byte[t.length];
-        System.arraycopy(t, 0, to.target, 0, t.length);
-        to.target(t.length);
-        to.contentLength = 0;
-        Headers h = from.headers();
-        byte[] data = h.rawData();
-        for (int i = 0; i < h.size(); i++) {
-            int id = h.nameId(i);
-            if (id == HeaderName.CONNECTION.id() || id == HeaderName.UPGRADE.id() || id == HeaderName.KEEP_ALIVE.id()
-                    || id == HeaderName.TRANSFER_ENCODING.id() || id == HeaderName.TE.id()
-                    || (h.nameLength(i) == 14 && "http2-settings".equalsIgnoreCase(h.name(i)))) {
-                continue;
-            }
-            to.headers.addRaw(data, h.nameOffset(i), h.nameLength(i), h.valueOffset(i), h.valueLength(i));
         }
     }
 
@@ -376,9 +350,7 @@ public final class Http2Connection {
                 synchronized (writer) {
                     spare.clear();
                 }
-                recentlyClosed = null; // idle a while: nothing of those streams is still in flight
-                recentlyReset = null;
-                recentCount = 0;
+                recentlyClosed.forget();
                 channel.suspend(resumer);
                 return SUSPENDED;
             }
@@ -620,11 +592,11 @@ public final class Http2Connection {
             if (streamId > lastStreamId) {
                 throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "DATA on an idle stream");
             }
-            int recent = recentlyClosed(streamId);
-            if (recent == RECENTLY_RESET) {
+            int recent = recentlyClosed.lookup(streamId);
+            if (recent == RecentlyClosed.RESET) {
                 return; // in flight when this side reset the stream: ignored (§5.1), its window counted above
             }
-            throw recent == RECENTLY_ENDED
+            throw recent == RecentlyClosed.ENDED
                     ? Http2Exception.connection(Frames.STREAM_CLOSED, "DATA after END_STREAM")
                     : Http2Exception.stream(Frames.STREAM_CLOSED, "DATA on a closed stream");
         }
@@ -713,11 +685,11 @@ public final class Http2Connection {
         }
         if (streamId <= lastStreamId) {
             decodeAndDrop();
-            int recent = recentlyClosed(streamId);
-            if (recent == RECENTLY_RESET) {
+            int recent = recentlyClosed.lookup(streamId);
+            if (recent == RecentlyClosed.RESET) {
                 return; // trailers in flight when this side reset the stream: ignored (§5.1)
             }
-            throw recent == RECENTLY_ENDED
+            throw recent == RecentlyClosed.ENDED
                     ? Http2Exception.connection(Frames.STREAM_CLOSED, "HEADERS on a closed stream")
                     : Http2Exception.connection(Frames.PROTOCOL_ERROR, "stream id lower than one used before");
         }
@@ -1088,33 +1060,6 @@ public final class Http2Connection {
     private static final int ADMITTED = 0;
     private static final int FULL = 1;
     private static final int GOING_AWAY = 2;
-    private static final int NOT_RECENT = 0;
-    private static final int RECENTLY_ENDED = 1;
-    private static final int RECENTLY_RESET = 2;
-
-    private void rememberClosed(Http2Stream s) {
-        if (recentlyClosed == null) {
-            // As many as may be open at once: frames in flight for any of them are recognised.
-            recentlyClosed = new int[MAX_CONCURRENT_STREAMS];
-            recentlyReset = new boolean[MAX_CONCURRENT_STREAMS];
-        }
-        int i = recentCount++ % recentlyClosed.length;
-        recentlyClosed[i] = s.id;
-        recentlyReset[i] = s.serverReset;
-    }
-
-    /** Whether {@code id} is among the streams closed lately, and how it closed. */
-    private int recentlyClosed(int id) {
-        if (recentlyClosed == null) {
-            return NOT_RECENT;
-        }
-        for (int i = 0; i < Math.min(recentCount, recentlyClosed.length); i++) {
-            if (recentlyClosed[i] == id) {
-                return recentlyReset[i] ? RECENTLY_RESET : RECENTLY_ENDED;
-            }
-        }
-        return NOT_RECENT;
-    }
 
     private int openStreams() {
         synchronized (writer) {
@@ -1133,7 +1078,7 @@ public final class Http2Connection {
         }
         for (Http2Stream s : done) {
             streams.remove(s.id);
-            rememberClosed(s);
+            recentlyClosed.remember(s.id, s.serverReset);
         }
         synchronized (writer) {
             for (Http2Stream s : done) {
