@@ -23,8 +23,10 @@ public final class HpackDecoder {
     private final DynamicTable table;
     /** SETTINGS_HEADER_TABLE_SIZE as this side sent it: a size update may not exceed it. */
     private final int maxTableSize;
-    private byte[] nameScratch = new byte[64];
-    private byte[] valueScratch = new byte[256];
+    private static final byte[] NONE = new byte[0];
+    /** For Huffman-coded strings; grown on first use, so a connection that never sees one holds none. */
+    private byte[] nameScratch = NONE;
+    private byte[] valueScratch = NONE;
     private int pos;
 
     public HpackDecoder(int maxTableSize) {
@@ -158,7 +160,7 @@ public final class HpackDecoder {
         int max = (int) ((len * 8L) / 5);
         byte[] out = isName ? nameScratch : valueScratch;
         if (out.length < max) {
-            out = new byte[Math.max(max, out.length * 2)];
+            out = new byte[Math.max(Math.max(max, 64), out.length * 2)];
             if (isName) {
                 nameScratch = out;
             } else {

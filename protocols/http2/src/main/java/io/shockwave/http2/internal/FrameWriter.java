@@ -48,6 +48,8 @@ final class FrameWriter {
     private int pendingLength;
     private byte[] sending = new byte[4096];
     private byte[] block = new byte[512];
+    /** Room for a table size update or two and a {@code :status}, written before any field is checked for room. */
+    private static final int BLOCK_START = 32;
     private byte[] lowerName = new byte[64];
     private final Http2Stream[] heads = new Http2Stream[Priority.LEVELS];
     private final Http2Stream[] tails = new Http2Stream[Priority.LEVELS];
@@ -478,6 +480,7 @@ final class FrameWriter {
         if (pendingLength == 0 && writing == 0) {
             pending = NONE;
             sending = NONE;
+            block = NONE;
         }
     }
 
@@ -549,6 +552,7 @@ final class FrameWriter {
         if (s.interimQueued) {
             s.interimQueued = false;
             if (!s.headersSent) {
+                ensureBlock(0, BLOCK_START);
                 int end = encoder.status(100, block, encoder.beginBlock(block, 0));
                 headerFrames(s.id, end, false);
             }
@@ -595,6 +599,7 @@ final class FrameWriter {
             wakeWaiter(s);
             if (s.endQueued) {
                 if (trailers != null) {
+                    ensureBlock(0, BLOCK_START);
                     int end = encodeFields(trailers, encoder.beginBlock(block, 0));
                     headerFrames(s.id, end, true);
                 } else {
@@ -641,6 +646,7 @@ final class FrameWriter {
 
     private void encodeHeaders(Http2Stream s, boolean endStream) {
         Http2Response r = s.response;
+        ensureBlock(0, BLOCK_START);
         int at = encoder.beginBlock(block, 0);
         at = encoder.status(r.status().code(), block, at);
         at = encodeFields(r.headers(), at);
@@ -724,7 +730,7 @@ final class FrameWriter {
 
     private void ensureBlock(int at, int more) {
         if (block.length - at < more) {
-            block = java.util.Arrays.copyOf(block, Math.max(block.length * 2, at + more));
+            block = java.util.Arrays.copyOf(block, Math.max(Math.max(block.length * 2, 512), at + more));
         }
     }
 

@@ -86,7 +86,7 @@ public final class Http2Connection {
     private boolean selfDependent;
     private int continuations;
 
-    private Http2Stream[] toStart = new Http2Stream[16];
+    private Http2Stream[] toStart = new Http2Stream[4];
     private int toStartCount;
     /** Streams the writer has closed, for the reader to forget; guarded by the writer's lock. */
     private List<Http2Stream> closed = new ArrayList<>();
@@ -724,6 +724,7 @@ public final class Http2Connection {
         requestHeaders.begin(s.request, false);
         decode(requestHeaders);
         if (!requestHeaders.end()) {
+            requestHeaders.release();
             synchronized (writer) {
                 running--;
                 streamClosed(s); // never opened for the handler: its slot goes back at once
@@ -732,6 +733,7 @@ public final class Http2Connection {
             throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "malformed request: " + requestHeaders.malformed());
         }
         s.refusal = requestHeaders.refusal();
+        requestHeaders.release();
         int priority = s.request.headers.indexOf(PRIORITY);
         if (priority >= 0) {
             var h = s.request.headers;
@@ -762,14 +764,17 @@ public final class Http2Connection {
         }
         requestHeaders.begin(s.request, true);
         decode(requestHeaders);
-        if (requestHeaders.refusal() != null) {
+        boolean tooLarge = requestHeaders.refusal() != null;
+        boolean wellFormed = !tooLarge && headerEndStream && requestHeaders.end();
+        requestHeaders.release();
+        if (tooLarge) {
             s.remoteClosed = true;
             s.fail(new io.shockwave.runtime.RequestBodyException(io.shockwave.runtime.Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
                     "Request trailers too large"), false);
             s.endOfRequest();
             return;
         }
-        if (!headerEndStream || !requestHeaders.end()) {
+        if (!wellFormed) {
             s.remoteClosed = true;
             s.fail(new io.shockwave.runtime.RequestBodyException(io.shockwave.runtime.Status.BAD_REQUEST,
                     "malformed trailers"), false);

@@ -76,6 +76,12 @@ final class RequestHeaders implements HpackDecoder.Sink {
         }
     }
 
+    /** Lets go of the request it filled: the stream object must not outlive its stream through this. */
+    void release() {
+        request = null;
+        target = null;
+    }
+
     /** Why the block is malformed, or {@code null}. */
     String malformed() {
         return malformed;
