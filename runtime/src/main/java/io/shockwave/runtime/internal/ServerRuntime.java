@@ -7,6 +7,7 @@ import io.shockwave.runtime.ServerStats;
 import io.shockwave.runtime.Timeouts;
 import io.shockwave.runtime.spi.BufferPool;
 import io.shockwave.runtime.spi.ConnectionChannel;
+import io.shockwave.runtime.spi.ServerConnection;
 import io.shockwave.runtime.spi.ProtocolProvider;
 import io.shockwave.runtime.spi.ServerContext;
 import org.slf4j.Logger;
@@ -20,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The state shared by everything a running server owns: its configuration, its
- * counters and the set of open connections, which stop() drains, the connection limit
- * evicts from, and a watchdog ticks ({@link ConnectionChannel#checkDeadlines}) for reads
- * and writes past their deadline and idle connections parked long enough to give their
- * thread back.
+ * counters and the set of open connections ({@link ServerConnection}s, whatever carries
+ * them), which stop() drains, the connection limit evicts from, and a watchdog ticks
+ * ({@link ServerConnection#checkDeadlines}) for reads and writes past their deadline and
+ * idle connections parked long enough to give their thread back.
  */
 public final class ServerRuntime implements ServerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
@@ -40,9 +41,9 @@ public final class ServerRuntime implements ServerContext {
     private final List<ProtocolProvider> protocols;
     private final byte[] serverHeader;
     private final BufferPool bufferPool = new BufferPool(16 * 1024, 256);
-    private final Set<ConnectionChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Object drained = new Object();
-    private final ArrayDeque<ConnectionChannel> evictable = new ArrayDeque<>(); // guarded by itself
+    private final ArrayDeque<ServerConnection> evictable = new ArrayDeque<>(); // guarded by itself
     private final Thread watchdog;
     private volatile boolean draining;
     /** Until when eviction need not look: none was idle when it last did. */
@@ -102,7 +103,7 @@ public final class ServerRuntime implements ServerContext {
     }
 
     @Override
-    public void register(ConnectionChannel channel) {
+    public void register(ServerConnection channel) {
         connections.add(channel);
         if (stopped) {
             channel.close(); // accepted after the drain: no watchdog would time it out
@@ -112,7 +113,7 @@ public final class ServerRuntime implements ServerContext {
     }
 
     @Override
-    public void unregister(ConnectionChannel channel) {
+    public void unregister(ServerConnection channel) {
         if (connections.remove(channel) && connections.isEmpty()) {
             synchronized (drained) {
                 drained.notifyAll();
@@ -136,7 +137,7 @@ public final class ServerRuntime implements ServerContext {
         }
         synchronized (evictable) {
             for (int scans = 0; scans < 2; ) {
-                ConnectionChannel c = evictable.poll();
+                ServerConnection c = evictable.poll();
                 if (c == null) {
                     findLongestIdle();
                     scans++;
@@ -152,10 +153,10 @@ public final class ServerRuntime implements ServerContext {
 
     /** Fills {@link #evictable} with the connections idle the longest, the longest first; one pass over all. */
     private void findLongestIdle() {
-        ConnectionChannel[] found = new ConnectionChannel[EVICTION_BATCH];
+        ServerConnection[] found = new ServerConnection[EVICTION_BATCH];
         long[] since = new long[EVICTION_BATCH];
         int n = 0;
-        for (ConnectionChannel c : connections) {
+        for (ServerConnection c : connections) {
             long s = c.idleSince();
             if (s == 0 || (n == EVICTION_BATCH && s - since[n - 1] >= 0)) {
                 continue;
@@ -182,13 +183,13 @@ public final class ServerRuntime implements ServerContext {
      */
     public int drain(long deadlineNanos) throws InterruptedException {
         draining = true;
-        for (ConnectionChannel c : connections) {
+        for (ServerConnection c : connections) {
             c.closeGracefully();
         }
         awaitDrained(deadlineNanos);
         stopped = true; // from here on, a connection that registers is closed at once
         int forced = 0;
-        for (ConnectionChannel c : connections) {
+        for (ServerConnection c : connections) {
             c.close();
             forced++;
         }
@@ -219,7 +220,7 @@ public final class ServerRuntime implements ServerContext {
                 return;
             }
             long now = System.nanoTime();
-            for (ConnectionChannel c : connections) {
+            for (ServerConnection c : connections) {
                 try {
                     c.checkDeadlines(now);
                 } catch (RuntimeException e) {

@@ -74,7 +74,7 @@ import java.net.SocketTimeoutException;
  * One reader and one writer may use the channel at once (they may be different threads);
  * the life-cycle methods say which thread may call them.
  */
-public abstract class ConnectionChannel implements AutoCloseable {
+public abstract class ConnectionChannel implements ServerConnection, AutoCloseable {
     /** The granularity of every timeout, and how long an idle connection stays parked before it suspends. */
     public static final long TICK_NANOS = 200_000_000L;
 

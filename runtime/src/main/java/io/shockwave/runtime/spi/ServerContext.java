@@ -40,7 +40,7 @@ public interface ServerContext {
     }
 
     /** Tracks a connection, so that stop can drain it and the watchdog can check its deadlines. */
-    void register(ConnectionChannel channel);
+    void register(ServerConnection connection);
 
-    void unregister(ConnectionChannel channel);
+    void unregister(ServerConnection connection);
 }

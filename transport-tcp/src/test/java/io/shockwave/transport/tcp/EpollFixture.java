@@ -109,11 +109,11 @@ final class EpollFixture implements AutoCloseable {
         }
 
         @Override
-        public void register(ConnectionChannel channel) {
+        public void register(io.shockwave.runtime.spi.ServerConnection channel) {
         }
 
         @Override
-        public void unregister(ConnectionChannel channel) {
+        public void unregister(io.shockwave.runtime.spi.ServerConnection channel) {
         }
     }
 

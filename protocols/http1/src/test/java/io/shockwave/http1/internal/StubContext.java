@@ -85,10 +85,10 @@ final class StubContext implements ServerContext {
     }
 
     @Override
-    public void register(ConnectionChannel channel) {
+    public void register(io.shockwave.runtime.spi.ServerConnection channel) {
     }
 
     @Override
-    public void unregister(ConnectionChannel channel) {
+    public void unregister(io.shockwave.runtime.spi.ServerConnection channel) {
     }
 }
