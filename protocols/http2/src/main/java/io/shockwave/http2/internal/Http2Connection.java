@@ -1,9 +1,5 @@
 package io.shockwave.http2.internal;
 
-import io.shockwave.http2.hpack.HpackDecoder;
-import io.shockwave.http2.hpack.HpackException;
-import io.shockwave.runtime.HeaderName;
-import io.shockwave.runtime.Headers;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Limits;
 import io.shockwave.runtime.spi.ConnectionChannel;
@@ -18,26 +14,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The actor that owns one HTTP/2 connection (RFC 9113): on its virtual thread it reads
- * frames, keeps the connection's state (settings, the HPACK decoder, the receive windows,
- * the open streams) and starts a {@link Http2Stream} for each request. It decodes every
- * frame a read brought before it starts the new streams together and lets the
- * {@link FrameWriter} write what they answered in one batch.
+ * The actor that owns one HTTP/2 connection (RFC 9113): on its virtual thread it reads,
+ * hands every whole frame to its {@link FrameReader}, starts the {@link Http2Stream}s of
+ * the requests a read completed all together, and lets the {@link FrameWriter} write what
+ * they answered in one batch. It also owns the connection's life: the preface (or the h2c
+ * upgrade), idle waits that give the thread back, GOAWAY on a graceful close or an error,
+ * and the bookkeeping of its streams (how many are open, which objects are free again).
  *
- * <p>Protocol errors are answered where RFC 9113 §5.4 puts them: a stream error resets
- * its stream and the connection serves on; a connection error sends GOAWAY and ends the
- * connection. Floods of frames that cost the server work (CVE-2019-9512 and relatives,
- * CVE-2023-44487 rapid reset, CVE-2024-27316 CONTINUATION) end it with ENHANCE_YOUR_CALM.
+ * <p>A connection error (thrown by the frame reader) sends GOAWAY and ends the connection
+ * after its last frames; floods end it with ENHANCE_YOUR_CALM.
  */
 public final class Http2Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Http2Connection.class);
     static final int MAX_CONCURRENT_STREAMS = 128;
     /** The connection-level receive window, replenished as DATA arrives. */
-    private static final int CONNECTION_WINDOW = 1024 * 1024;
-    /** The longest a header block may grow, compressed, before the connection is ended. */
-    private static final int MAX_CONTINUATIONS = 32;
-    private static final int MAX_QUEUED_CONTROL_BYTES = 1024 * 1024;
-    private static final HeaderName PRIORITY = HeaderName.of("priority");
+    static final int CONNECTION_WINDOW = 1024 * 1024;
 
     final ConnectionChannel channel;
     final ServerContext context;
@@ -49,50 +40,34 @@ public final class Http2Connection {
     private final int headTimeoutMillis;
     private final int lingerMillis;
     private final int writeTimeoutMillis;
-    private final int maxHeaderBlock;
-    private final StreamMap streams = new StreamMap();
+    final StreamMap streams = new StreamMap();
     private final StreamWorkers workers = new StreamWorkers(MAX_CONCURRENT_STREAMS);
-    private final HpackDecoder decoder = new HpackDecoder(4096);
-    private final RequestHeaders requestHeaders;
     private final Runnable resumer = this::resume;
-    private final RateLimit overhead = new RateLimit(400, 1_000_000_000L);
-    private final RateLimit resets;
+    private final FrameReader frames;
 
     private byte[] in;
     private int pos;
     private int limit;
     /** The highest stream id the client has used (§5.1.1), and the highest this side took on (§6.8). */
-    private int lastStreamId;
-    private volatile int lastProcessedId;
-    private final RecentlyClosed recentlyClosed = new RecentlyClosed(MAX_CONCURRENT_STREAMS);
-    private boolean settingsSeen;
-    private int running;
-    private int connectionRecvWindow = CONNECTION_WINDOW;
-    private int connectionConsumed;
-    private int peerInitialWindow = Frames.DEFAULT_WINDOW;
+    int lastStreamId;
+    volatile int lastProcessedId;
+    final RecentlyClosed recentlyClosed = new RecentlyClosed(MAX_CONCURRENT_STREAMS);
+    int running;
+    int peerInitialWindow = Frames.DEFAULT_WINDOW;
     private volatile boolean prefaceRead;
     /** Between beginIdle and the bytes (or close) that end the wait, across a suspension. */
     private boolean waitingIdle;
     /** GOAWAY sent: no new streams; read by the writer under its lock. */
-    private volatile boolean goingAway;
-    private boolean idleTimeoutArmed;
+    volatile boolean goingAway;
 
-    private static final byte[] NO_BYTES = new byte[0];
-    private byte[] headerBlock = new byte[1024];
-    private int headerBlockLength;
-    private int headerStreamId;
-    private boolean headerEndStream;
-    /** §5.3.1: the block's HEADERS named its own stream as its dependency: a stream error once decoded. */
-    private boolean selfDependent;
-    private int continuations;
 
-    private Http2Stream[] toStart = new Http2Stream[4];
-    private int toStartCount;
+    Http2Stream[] toStart = new Http2Stream[4];
+    int toStartCount;
     /** Streams the writer has closed, for the reader to forget; guarded by the writer's lock. */
-    private List<Http2Stream> closed = new ArrayList<>();
+    List<Http2Stream> closed = new ArrayList<>();
     private List<Http2Stream> closedSpare = new ArrayList<>();
     /** Open streams, counted under the writer's lock. */
-    private int open;
+    int open;
 
     public Http2Connection(ConnectionChannel channel, ServerContext context) {
         this.channel = channel;
@@ -104,9 +79,7 @@ public final class Http2Connection {
         this.headTimeoutMillis = (int) context.timeouts().requestHead().toMillis();
         this.lingerMillis = (int) context.timeouts().linger().toMillis();
         this.writeTimeoutMillis = (int) context.timeouts().write().toMillis();
-        this.requestHeaders = new RequestHeaders(limits.maxHeaderBytes(), limits.maxTrailerBytes(), limits.maxHeaderCount());
-        this.maxHeaderBlock = Math.max(16 * 1024, limits.maxHeaderBytes() * 2);
-        this.resets = new RateLimit(200, 30_000_000_000L);
+        this.frames = new FrameReader(this, limits);
         channel.onCloseRequest(this::closeRequested);
     }
 
@@ -173,7 +146,7 @@ public final class Http2Connection {
         try {
             sendSettings();
             try {
-                applySettings(settings, 0, settings.length);
+                frames.applySettings(settings, 0, settings.length);
             } catch (Http2Exception e) {
                 in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
                 connectionError(e);
@@ -344,9 +317,7 @@ public final class Http2Connection {
                 forgetClosedStreams();
                 workers.retire();
                 writer.releaseIdleBuffers();
-                if (headerStreamId == 0) {
-                    headerBlock = NO_BYTES;
-                }
+                frames.releaseIdleBuffers();
                 synchronized (writer) {
                     spare.clear();
                 }
@@ -453,7 +424,7 @@ public final class Http2Connection {
         }
     }
 
-    private void goAway(int code, String debug) {
+    void goAway(int code, String debug) {
         goingAway = true;
         writer.goAway(lastProcessedId, code, debug);
         synchronized (writer) {
@@ -492,6 +463,7 @@ public final class Http2Connection {
 
     // ---- frames ----------------------------------------------------------------------
 
+    /** Handles every whole frame the buffer holds (§4.1); a partial one waits for more bytes. */
     private void handleBufferedFrames() throws Http2Exception {
         while (limit - pos >= Frames.HEADER_LENGTH) {
             int length = (in[pos] & 0xFF) << 16 | (in[pos + 1] & 0xFF) << 8 | (in[pos + 2] & 0xFF);
@@ -506,490 +478,8 @@ public final class Http2Connection {
             int streamId = Frames.getInt(in, pos + 5) & 0x7FFF_FFFF; // §4.1: the reserved bit is ignored
             int payload = pos + Frames.HEADER_LENGTH;
             pos = payload + length;
-            if (!settingsSeen) {
-                if (type != Frames.SETTINGS || (flags & Frames.FLAG_ACK) != 0) {
-                    throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "the preface must end with SETTINGS");
-                }
-                settingsSeen = true;
-            }
-            if (headerStreamId != 0 && type != Frames.CONTINUATION) {
-                throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "expected CONTINUATION");
-            }
-            try {
-                frame(type, flags, streamId, payload, length);
-            } catch (Http2Exception e) {
-                if (e.isConnectionError()) {
-                    throw e;
-                }
-                streamError(streamId, e);
-            }
+            frames.handle(in, type, flags, streamId, payload, length);
         }
-    }
-
-    private void frame(int type, int flags, int streamId, int payload, int length) throws Http2Exception {
-        switch (type) {
-            case Frames.DATA -> data(flags, streamId, payload, length);
-            case Frames.HEADERS -> headers(flags, streamId, payload, length);
-            case Frames.PRIORITY -> priority(streamId, payload, length);
-            case Frames.RST_STREAM -> rstStream(streamId, payload, length);
-            case Frames.SETTINGS -> settings(flags, streamId, payload, length);
-            case Frames.PUSH_PROMISE ->
-                    throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "PUSH_PROMISE from a client");
-            case Frames.PING -> ping(flags, streamId, payload, length);
-            case Frames.GOAWAY -> goAwayReceived(streamId, length);
-            case Frames.WINDOW_UPDATE -> windowUpdate(streamId, payload, length);
-            case Frames.CONTINUATION -> continuation(flags, streamId, payload, length);
-            case Frames.PRIORITY_UPDATE -> priorityUpdate(streamId, payload, length);
-            default -> calm(); // §4.1: unknown types are ignored, within the flood bound
-        }
-    }
-
-    /** A frame that costs work and does nothing for a request: bounded per second. */
-    private void calm() throws Http2Exception {
-        if (!overhead.allow() || writer.queuedBytes() > MAX_QUEUED_CONTROL_BYTES) {
-            throw Http2Exception.connection(Frames.ENHANCE_YOUR_CALM, "too many control frames");
-        }
-    }
-
-    /** Padding (§6.1, §6.2): the pad length byte, checked; returns the padding's length. */
-    private int padding(int flags, int payload, int length) throws Http2Exception {
-        if ((flags & Frames.FLAG_PADDED) == 0) {
-            return 0;
-        }
-        if (length < 1) {
-            throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "padded frame without a pad length");
-        }
-        int pad = in[payload] & 0xFF;
-        if (pad >= length) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "padding exceeds the payload");
-        }
-        return pad;
-    }
-
-    private void data(int flags, int streamId, int payload, int length) throws Http2Exception {
-        if (streamId == 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "DATA on stream 0");
-        }
-        int pad = padding(flags, payload, length);
-        int offset = (flags & Frames.FLAG_PADDED) != 0 ? 1 : 0;
-        // §6.9: the whole payload counts against the connection window, whatever becomes of the stream.
-        if (length > connectionRecvWindow) {
-            throw Http2Exception.connection(Frames.FLOW_CONTROL_ERROR, "DATA beyond the connection window");
-        }
-        connectionRecvWindow -= length;
-        connectionConsumed += length;
-        if (connectionConsumed >= CONNECTION_WINDOW / 2) {
-            writer.windowUpdate(0, connectionConsumed);
-            connectionRecvWindow += connectionConsumed;
-            connectionConsumed = 0;
-        }
-        boolean endStream = (flags & Frames.FLAG_END_STREAM) != 0;
-        if (length == 0 && !endStream) {
-            calm();
-        }
-        Http2Stream s = streams.get(streamId);
-        if (s == null) {
-            if (streamId > lastStreamId) {
-                throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "DATA on an idle stream");
-            }
-            int recent = recentlyClosed.lookup(streamId);
-            if (recent == RecentlyClosed.RESET) {
-                return; // in flight when this side reset the stream: ignored (§5.1), its window counted above
-            }
-            throw recent == RecentlyClosed.ENDED
-                    ? Http2Exception.connection(Frames.STREAM_CLOSED, "DATA after END_STREAM")
-                    : Http2Exception.stream(Frames.STREAM_CLOSED, "DATA on a closed stream");
-        }
-        if (s.remoteClosed) {
-            if (writer.isReset(s)) {
-                return; // in flight when this side reset the stream: ignored (§5.1)
-            }
-            throw Http2Exception.stream(Frames.STREAM_CLOSED, "DATA after END_STREAM");
-        }
-        if (endStream) {
-            s.remoteClosed = true;
-        }
-        Http2Exception error = s.data(in, payload + offset, length - offset - pad, length, endStream);
-        if (error != null) {
-            throw error;
-        }
-    }
-
-    private void headers(int flags, int streamId, int payload, int length) throws Http2Exception {
-        if (streamId == 0 || (streamId & 1) == 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "HEADERS on an invalid stream id");
-        }
-        int pad = padding(flags, payload, length);
-        int offset = (flags & Frames.FLAG_PADDED) != 0 ? 1 : 0;
-        if ((flags & Frames.FLAG_PRIORITY) != 0) {
-            if (length - offset - pad < 5) {
-                throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "HEADERS too short for its priority");
-            }
-            selfDependent = (Frames.getInt(in, payload + offset) & 0x7FFF_FFFF) == streamId;
-            offset += 5;
-        }
-        int fragment = length - offset - pad;
-        if (fragment == 0 && (flags & Frames.FLAG_END_HEADERS) == 0) {
-            calm();
-        }
-        if ((flags & Frames.FLAG_PRIORITY) == 0) {
-            selfDependent = false;
-        }
-        headerBlockLength = 0;
-        continuations = 0;
-        appendFragment(payload + offset, fragment);
-        headerEndStream = (flags & Frames.FLAG_END_STREAM) != 0;
-        if ((flags & Frames.FLAG_END_HEADERS) == 0) {
-            headerStreamId = streamId;
-            return;
-        }
-        headerBlock(streamId);
-    }
-
-    private void continuation(int flags, int streamId, int payload, int length) throws Http2Exception {
-        if (headerStreamId == 0 || streamId != headerStreamId) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "unexpected CONTINUATION");
-        }
-        // CVE-2024-27316: a block that never ends is cut off by frame count and by size.
-        if (++continuations > MAX_CONTINUATIONS || (length == 0 && (flags & Frames.FLAG_END_HEADERS) == 0 && !overhead.allow())) {
-            throw Http2Exception.connection(Frames.ENHANCE_YOUR_CALM, "too many CONTINUATION frames");
-        }
-        appendFragment(payload, length);
-        if ((flags & Frames.FLAG_END_HEADERS) != 0) {
-            headerStreamId = 0;
-            headerBlock(streamId);
-        }
-    }
-
-    private void appendFragment(int from, int length) throws Http2Exception {
-        if (headerBlockLength + length > maxHeaderBlock) {
-            throw Http2Exception.connection(Frames.ENHANCE_YOUR_CALM, "header block too large");
-        }
-        if (headerBlock.length < headerBlockLength + length) {
-            headerBlock = Arrays.copyOf(headerBlock, Math.max(Math.max(headerBlock.length * 2, 1024), headerBlockLength + length));
-        }
-        System.arraycopy(in, from, headerBlock, headerBlockLength, length);
-        headerBlockLength += length;
-    }
-
-    /** A complete header block: a new request, trailers, or a block to decode and drop. */
-    private void headerBlock(int streamId) throws Http2Exception {
-        if (selfDependent) {
-            decodeAndDrop(); // §4.3: every block is decoded, or the tables part ways
-            throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "stream depends on itself");
-        }
-        Http2Stream s = streams.get(streamId);
-        if (s != null) {
-            trailers(s);
-            return;
-        }
-        if (streamId <= lastStreamId) {
-            decodeAndDrop();
-            int recent = recentlyClosed.lookup(streamId);
-            if (recent == RecentlyClosed.RESET) {
-                return; // trailers in flight when this side reset the stream: ignored (§5.1)
-            }
-            throw recent == RecentlyClosed.ENDED
-                    ? Http2Exception.connection(Frames.STREAM_CLOSED, "HEADERS on a closed stream")
-                    : Http2Exception.connection(Frames.PROTOCOL_ERROR, "stream id lower than one used before");
-        }
-        lastStreamId = streamId;
-        if (goingAway) {
-            decodeAndDrop(); // §6.8: streams after GOAWAY's last id are not served
-            return;
-        }
-        int admission;
-        synchronized (writer) { // where the writer decides on GOAWAY, too
-            if (goingAway) {
-                admission = GOING_AWAY;
-            } else if (open >= MAX_CONCURRENT_STREAMS || running >= 2 * MAX_CONCURRENT_STREAMS) {
-                // Handlers of streams the client has reset still count (up to twice the limit):
-                // resetting streams must not let a client run more handlers than it may open.
-                admission = FULL;
-            } else {
-                open++;
-                running++;
-                lastProcessedId = streamId;
-                admission = ADMITTED;
-            }
-        }
-        if (admission != ADMITTED) {
-            decodeAndDrop();
-            if (admission == FULL) {
-                throw Http2Exception.stream(Frames.REFUSED_STREAM, "too many concurrent streams");
-            }
-            return;
-        }
-        s = streamFor(streamId);
-        requestHeaders.begin(s.request, false);
-        decode(requestHeaders);
-        if (!requestHeaders.end()) {
-            requestHeaders.release();
-            synchronized (writer) {
-                running--;
-                streamClosed(s); // never opened for the handler: its slot goes back at once
-                closed.remove(s);
-            }
-            throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "malformed request: " + requestHeaders.malformed());
-        }
-        s.refusal = requestHeaders.refusal();
-        requestHeaders.release();
-        int priority = s.request.headers.indexOf(PRIORITY);
-        if (priority >= 0) {
-            var h = s.request.headers;
-            int p = Priority.parse(h.rawData(), h.valueOffset(priority), h.valueLength(priority));
-            s.urgency = p >>> 1;
-            s.incremental = (p & 1) != 0;
-        }
-        streams.put(streamId, s);
-        if (headerEndStream) {
-            s.remoteClosed = true;
-            s.endOfRequest();
-        }
-        context.stats().request();
-        if (toStartCount == toStart.length) {
-            toStart = Arrays.copyOf(toStart, toStartCount * 2);
-        }
-        toStart[toStartCount++] = s;
-    }
-
-    /** §8.1: a second header block ends the request, as its trailers. */
-    private void trailers(Http2Stream s) throws Http2Exception {
-        if (s.remoteClosed) {
-            decodeAndDrop();
-            if (writer.isReset(s)) {
-                return; // in flight when this side reset the stream: ignored (§5.1)
-            }
-            throw Http2Exception.connection(Frames.STREAM_CLOSED, "HEADERS after END_STREAM");
-        }
-        requestHeaders.begin(s.request, true);
-        decode(requestHeaders);
-        boolean tooLarge = requestHeaders.refusal() != null;
-        boolean wellFormed = !tooLarge && headerEndStream && requestHeaders.end();
-        requestHeaders.release();
-        if (tooLarge) {
-            s.remoteClosed = true;
-            s.fail(new io.shockwave.runtime.RequestBodyException(io.shockwave.runtime.Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                    "Request trailers too large"), false);
-            s.endOfRequest();
-            return;
-        }
-        if (!wellFormed) {
-            s.remoteClosed = true;
-            s.fail(new io.shockwave.runtime.RequestBodyException(io.shockwave.runtime.Status.BAD_REQUEST,
-                    "malformed trailers"), false);
-            throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "malformed trailers");
-        }
-        s.remoteClosed = true;
-        s.endOfRequest();
-    }
-
-    private void decode(HpackDecoder.Sink sink) throws Http2Exception {
-        try {
-            decoder.decode(headerBlock, 0, headerBlockLength, sink);
-        } catch (HpackException e) {
-            throw Http2Exception.connection(Frames.COMPRESSION_ERROR, e.getMessage());
-        }
-    }
-
-    private static final HpackDecoder.Sink DROP = (n, no, nl, v, vo, vl, i) -> {
-    };
-
-    private void decodeAndDrop() throws Http2Exception {
-        decode(DROP);
-    }
-
-    private void priority(int streamId, int payload, int length) throws Http2Exception {
-        if (streamId == 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "PRIORITY on stream 0");
-        }
-        if (length != 5) {
-            throw Http2Exception.stream(Frames.FRAME_SIZE_ERROR, "PRIORITY of the wrong size");
-        }
-        calm();
-        if ((Frames.getInt(in, payload) & 0x7FFF_FFFF) == streamId) {
-            throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "stream depends on itself");
-        }
-    }
-
-    /** RFC 9218 §7.1. */
-    private void priorityUpdate(int streamId, int payload, int length) throws Http2Exception {
-        if (streamId != 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "PRIORITY_UPDATE on a stream");
-        }
-        if (length < 4) {
-            throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "PRIORITY_UPDATE too short");
-        }
-        calm();
-        int prioritized = Frames.getInt(in, payload) & 0x7FFF_FFFF;
-        if (prioritized == 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "PRIORITY_UPDATE for stream 0");
-        }
-        Http2Stream s = streams.get(prioritized);
-        if (s != null) {
-            writer.reprioritize(s, Priority.parse(in, payload + 4, length - 4));
-        }
-    }
-
-    private void rstStream(int streamId, int payload, int length) throws Http2Exception {
-        if (streamId == 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "RST_STREAM on stream 0");
-        }
-        if (length != 4) {
-            throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "RST_STREAM of the wrong size");
-        }
-        if (streamId > lastStreamId) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "RST_STREAM on an idle stream");
-        }
-        countReset();
-        Http2Stream s = streams.get(streamId);
-        if (s != null) {
-            s.remoteClosed = true;
-            s.abandoned(false);
-            writer.clientReset(s);
-        }
-    }
-
-    /**
-     * CVE-2023-44487 (rapid reset) and CVE-2025-8671 (MadeYouReset): resets the client
-     * sends and resets it makes the server send both count towards one bound.
-     */
-    private void countReset() throws Http2Exception {
-        if (!resets.allow()) {
-            throw Http2Exception.connection(Frames.ENHANCE_YOUR_CALM, "too many stream resets");
-        }
-    }
-
-    private void settings(int flags, int streamId, int payload, int length) throws Http2Exception {
-        if (streamId != 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "SETTINGS on a stream");
-        }
-        if ((flags & Frames.FLAG_ACK) != 0) {
-            if (length != 0) {
-                throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "SETTINGS ack with a payload");
-            }
-            return;
-        }
-        if (length % 6 != 0) {
-            throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "SETTINGS of a wrong size");
-        }
-        calm();
-        applySettings(in, payload, length);
-        writer.settingsAck();
-    }
-
-    /** §6.5.2: the peer's settings, in a SETTINGS frame or in HTTP2-Settings. */
-    private void applySettings(byte[] src, int payload, int length) throws Http2Exception {
-        int initialWindow = -1;
-        for (int at = payload; at < payload + length; at += 6) {
-            int id = (src[at] & 0xFF) << 8 | (src[at + 1] & 0xFF);
-            int value = Frames.getInt(src, at + 2);
-            switch (id) {
-                case Frames.SETTINGS_HEADER_TABLE_SIZE -> writer.peerHeaderTableSize(value < 0 ? Integer.MAX_VALUE : value);
-                case Frames.SETTINGS_ENABLE_PUSH -> {
-                    if (value != 0 && value != 1) {
-                        throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "ENABLE_PUSH not 0 or 1");
-                    }
-                }
-                case Frames.SETTINGS_INITIAL_WINDOW_SIZE -> {
-                    if (value < 0) {
-                        throw Http2Exception.connection(Frames.FLOW_CONTROL_ERROR, "INITIAL_WINDOW_SIZE above 2^31-1");
-                    }
-                    initialWindow = value; // the last one counts: a frame of thousands costs one pass
-                }
-                case Frames.SETTINGS_MAX_FRAME_SIZE -> {
-                    if (value < Frames.DEFAULT_MAX_FRAME_SIZE || value > Frames.MAX_MAX_FRAME_SIZE) {
-                        throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "MAX_FRAME_SIZE out of range");
-                    }
-                    writer.peerMaxFrameSize(value);
-                }
-                default -> {
-                    // MAX_CONCURRENT_STREAMS (the server opens none), MAX_HEADER_LIST_SIZE
-                    // (advisory), and unknown settings (§6.5.2: ignored).
-                }
-            }
-        }
-        if (initialWindow >= 0) {
-            int delta = initialWindow - peerInitialWindow;
-            peerInitialWindow = initialWindow;
-            if (delta != 0) {
-                boolean[] overflow = new boolean[1];
-                streams.forEach(s -> overflow[0] |= !writer.initialWindowChanged(s, delta));
-                if (overflow[0]) {
-                    throw Http2Exception.connection(Frames.FLOW_CONTROL_ERROR, "a stream window passed 2^31-1");
-                }
-            }
-        }
-    }
-
-    private void ping(int flags, int streamId, int payload, int length) throws Http2Exception {
-        if (streamId != 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "PING on a stream");
-        }
-        if (length != 8) {
-            throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "PING of the wrong size");
-        }
-        calm();
-        if ((flags & Frames.FLAG_ACK) == 0) {
-            writer.pingAck(in, payload);
-        }
-    }
-
-    private void goAwayReceived(int streamId, int length) throws Http2Exception {
-        if (streamId != 0) {
-            throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "GOAWAY on a stream");
-        }
-        if (length < 8) {
-            throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "GOAWAY too short");
-        }
-        if (!goingAway) {
-            goAway(Frames.NO_ERROR, null); // the client leaves: finish what is open, then close
-        }
-    }
-
-    private void windowUpdate(int streamId, int payload, int length) throws Http2Exception {
-        if (length != 4) {
-            throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "WINDOW_UPDATE of the wrong size");
-        }
-        int increment = Frames.getInt(in, payload) & 0x7FFF_FFFF;
-        if (streamId == 0) {
-            if (increment == 0) {
-                throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "WINDOW_UPDATE of 0");
-            }
-            if (!writer.connectionCredit(increment)) {
-                throw Http2Exception.connection(Frames.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
-            }
-            return;
-        }
-        Http2Stream s = streams.get(streamId);
-        if (s == null) {
-            if (streamId > lastStreamId) {
-                throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "WINDOW_UPDATE on an idle stream");
-            }
-            calm(); // §6.9: allowed on a closed stream for a while, and ignored
-            return;
-        }
-        if (increment == 0) {
-            throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "WINDOW_UPDATE of 0");
-        }
-        if (!writer.streamCredit(s, increment)) {
-            throw Http2Exception.stream(Frames.FLOW_CONTROL_ERROR, "stream window above 2^31-1");
-        }
-    }
-
-    /** §5.4.2: RST_STREAM with the error's code; the stream's body fails, its response is reset. */
-    private void streamError(int streamId, Http2Exception e) throws Http2Exception {
-        LOG.debug("HTTP/2 stream error on stream {} from {}: {}", streamId, channel.remoteAddress(), e.toString());
-        Http2Stream s = streams.get(streamId);
-        if (s == null) {
-            writer.rstStream(streamId, e.code());
-        } else {
-            s.remoteClosed = true;
-            s.fail(new io.shockwave.runtime.RequestBodyException(io.shockwave.runtime.Status.BAD_REQUEST,
-                    e.getMessage()), false);
-            writer.reset(s, e.code());
-        }
-        countReset();
     }
 
     // ---- streams -----------------------------------------------------------------------
@@ -1050,7 +540,7 @@ public final class Http2Connection {
     private final java.util.ArrayDeque<Http2Stream> spare = new java.util.ArrayDeque<>();
 
     /** A stream object for stream {@code id}: one done with, or a new one. */
-    private Http2Stream streamFor(int id) {
+    Http2Stream streamFor(int id) {
         Http2Stream s;
         synchronized (writer) {
             s = spare.poll();
@@ -1062,11 +552,7 @@ public final class Http2Connection {
         return s;
     }
 
-    private static final int ADMITTED = 0;
-    private static final int FULL = 1;
-    private static final int GOING_AWAY = 2;
-
-    private int openStreams() {
+    int openStreams() {
         synchronized (writer) {
             return open;
         }
