@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -35,16 +34,18 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -52,7 +53,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
@@ -64,8 +64,9 @@ import java.util.concurrent.TimeUnit;
  * one handler that writes pre-encoded bodies, flushing once per read batch. Native epoll when it
  * loads, NIO otherwise; the line {@code transport: epoll|nio} says which.
  *
- * <p>HTTP/2 as Netty's own HTTP/2 hello-world example builds it: Http2FrameCodec and one handler
- * on the connection's channel answering each HEADERS frame, without a child channel per stream.
+ * <p>HTTP/2 as Netty's own HTTP/2 hello-world server builds it: one Http2ConnectionHandler that is
+ * also the Http2FrameListener, writing through its encoder, with no frame objects and no child
+ * channel per stream.
  * The cleartext port looks at the first bytes of each connection and sets up the HTTP/1.1
  * pipeline unless they are the HTTP/2 preface (h2c with prior knowledge); the TLS port (the JDK
  * provider, no tcnative) picks HTTP/1.1 or HTTP/2 by ALPN.
@@ -79,6 +80,8 @@ public final class NettyServer {
 
     // Netty leaves Date to the application; like the TechEmpower entry, format it once a second.
     private static volatile AsciiString date = new AsciiString(Peers.httpDate());
+    // The HTTP/2 response headers carry that Date too, so they are rebuilt with it rather than per request.
+    private static volatile Http2Responses http2Responses = Http2Responses.at(date);
 
     private NettyServer() {
     }
@@ -92,7 +95,11 @@ public final class NettyServer {
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(io);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS)));
-        group.next().scheduleAtFixedRate(() -> date = new AsciiString(Peers.httpDate()), 1, 1, TimeUnit.SECONDS);
+        group.next().scheduleAtFixedRate(() -> {
+            AsciiString now = new AsciiString(Peers.httpDate());
+            date = now;
+            http2Responses = Http2Responses.at(now);
+        }, 1, 1, TimeUnit.SECONDS);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -146,8 +153,7 @@ public final class NettyServer {
     }
 
     private static void http2(ChannelPipeline pipeline) {
-        pipeline.addLast(Http2FrameCodecBuilder.forServer().build())
-                .addLast(new Http2HelloHandler());
+        pipeline.addLast(new Http2HelloHandlerBuilder().build());
     }
 
     /**
@@ -244,70 +250,190 @@ public final class NettyServer {
         }
     }
 
+    /** One HTTP/2 answer: its response headers and its body, null for none. */
+    private record Http2Response(Http2Headers headers, ByteBuf body) {
+    }
+
     /**
-     * Answers each request on its HEADERS frame with a HEADERS and a DATA frame, flushing once per
-     * read batch like the HTTP/1.1 handler. A request body is not needed for an answer: its DATA
-     * frames only give their flow-control window back. Frames are written with a promise each,
-     * as Netty's HTTP/2 examples write them.
+     * The three HTTP/2 answers for one Date value. Built once a second and then only read, so every
+     * connection on every event loop shares them: the encoder only reads the headers it is given
+     * (HPACK encodes them on the spot) and each write takes its own duplicate of the body.
      */
-    private static final class Http2HelloHandler extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2HeadersFrame headers) {
-                respond(ctx, headers.stream(), headers.headers());
-            } else if (msg instanceof Http2DataFrame data) {
-                int bytes = data.initialFlowControlledBytes();
-                Http2FrameStream stream = data.stream();
-                data.release();
-                if (bytes > 0) {
-                    ctx.write(new DefaultHttp2WindowUpdateFrame(bytes).stream(stream));
-                }
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+    private record Http2Responses(Http2Response plaintext, Http2Response json, Http2Response notFound) {
+        // Direct, so epoll hands them to the socket without a copy; unreleasable, so the duplicate each
+        // response writes shares no reference count between event loops and is released for free.
+        private static final ByteBuf HELLO_BODY = body(Peers.HELLO);
+        private static final ByteBuf JSON_BODY = body(Peers.JSON);
+
+        static Http2Responses at(AsciiString date) {
+            return new Http2Responses(
+                    new Http2Response(headers(HttpResponseStatus.OK, date)
+                            .set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
+                            .set(HttpHeaderNames.CONTENT_LENGTH, HELLO_LENGTH), HELLO_BODY),
+                    new Http2Response(headers(HttpResponseStatus.OK, date)
+                            .set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON)
+                            .set(HttpHeaderNames.CONTENT_LENGTH, JSON_LENGTH), JSON_BODY),
+                    new Http2Response(headers(HttpResponseStatus.NOT_FOUND, date)
+                            .set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO), null));
         }
 
-        private static void respond(ChannelHandlerContext ctx, Http2FrameStream stream, Http2Headers request) {
-            boolean get = HttpMethod.GET.asciiName().contentEquals(request.method());
-            CharSequence path = request.path();
-            byte[] body;
-            AsciiString type;
-            AsciiString length;
-            if (get && AsciiString.contentEquals(Peers.PLAINTEXT_PATH, path)) {
-                body = Peers.HELLO;
-                type = TEXT_PLAIN;
-                length = HELLO_LENGTH;
-            } else if (get && AsciiString.contentEquals(Peers.JSON_PATH, path)) {
-                body = Peers.JSON;
-                type = APPLICATION_JSON;
-                length = JSON_LENGTH;
-            } else {
-                Http2Headers notFound = new DefaultHttp2Headers()
-                        .status(HttpResponseStatus.NOT_FOUND.codeAsText())
-                        .set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO)
-                        .set(HttpHeaderNames.SERVER, SERVER)
-                        .set(HttpHeaderNames.DATE, date);
-                ctx.write(new DefaultHttp2HeadersFrame(notFound, true).stream(stream));
-                return;
-            }
-            Http2Headers headers = new DefaultHttp2Headers()
-                    .status(HttpResponseStatus.OK.codeAsText())
-                    .set(HttpHeaderNames.CONTENT_TYPE, type)
-                    .set(HttpHeaderNames.CONTENT_LENGTH, length)
+        private static Http2Headers headers(HttpResponseStatus status, AsciiString date) {
+            return new DefaultHttp2Headers()
+                    .status(status.codeAsText())
                     .set(HttpHeaderNames.SERVER, SERVER)
                     .set(HttpHeaderNames.DATE, date);
-            ctx.write(new DefaultHttp2HeadersFrame(headers).stream(stream));
-            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true).stream(stream));
+        }
+
+        private static ByteBuf body(byte[] bytes) {
+            return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+        }
+
+        /** The answer to a request's HEADERS: GET /plaintext, GET /json, anything else 404. */
+        Http2Response route(Http2Headers request) {
+            if (!HttpMethod.GET.asciiName().contentEquals(request.method())) {
+                return notFound;
+            }
+            CharSequence path = request.path();
+            if (AsciiString.contentEquals(Peers.PLAINTEXT_PATH, path)) {
+                return plaintext;
+            }
+            if (AsciiString.contentEquals(Peers.JSON_PATH, path)) {
+                return json;
+            }
+            return notFound;
+        }
+    }
+
+    /** Builds an {@link Http2HelloHandler} that is its own frame listener, as Netty's example does. */
+    private static final class Http2HelloHandlerBuilder
+            extends AbstractHttp2ConnectionHandlerBuilder<Http2HelloHandler, Http2HelloHandlerBuilder> {
+        @Override
+        public Http2HelloHandler build() {
+            return super.build(); // public: the inherited build() is protected
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
+        protected Http2HelloHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                                          Http2Settings initialSettings) {
+            Http2HelloHandler handler = new Http2HelloHandler(decoder, encoder, initialSettings);
+            frameListener(handler);
+            return handler;
+        }
+    }
+
+    /**
+     * Answers each request once it has ended (END_STREAM on its HEADERS, or on its last DATA frame)
+     * with a HEADERS and a DATA frame written straight to the encoder, or a lone HEADERS frame with
+     * END_STREAM for a 404. There is no flush here: Http2ConnectionHandler.channelReadComplete
+     * writes what flow control allows and flushes once per read batch, like the HTTP/1.1 handler.
+     * Each write gets ctx.newPromise(), as in Netty's example: the encoder turns a void promise
+     * into a new one anyway (ChannelPromise.unvoid) because it listens on every write.
+     */
+    private static final class Http2HelloHandler extends Http2ConnectionHandler implements Http2FrameListener {
+        // The answer chosen from a request's HEADERS while its body is still to come.
+        private final Http2Connection.PropertyKey pending;
+
+        Http2HelloHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
+            super(decoder, encoder, settings);
+            pending = connection().newKey();
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                                  boolean endOfStream) {
+            Http2Stream stream = connection().stream(streamId);
+            // Set only if this is the trailer block of a request whose HEADERS came without END_STREAM.
+            Http2Response response = stream.getProperty(pending);
+            if (response == null) {
+                response = http2Responses.route(headers);
+            }
+            if (endOfStream) {
+                respond(ctx, streamId, response);
+            } else {
+                stream.setProperty(pending, response);
+            }
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+                                  int streamDependency, short weight, boolean exclusive, int padding,
+                                  boolean endOfStream) {
+            onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
+
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
+                              boolean endOfStream) {
+            if (endOfStream) {
+                Http2Response response = connection().stream(streamId).removeProperty(pending);
+                respond(ctx, streamId, response != null ? response : http2Responses.notFound());
+            }
+            // The body is not needed: count it all as processed so its flow-control window goes back.
+            return data.readableBytes() + padding;
+        }
+
+        private void respond(ChannelHandlerContext ctx, int streamId, Http2Response response) {
+            ByteBuf body = response.body();
+            encoder().writeHeaders(ctx, streamId, response.headers(), 0, body == null, ctx.newPromise());
+            if (body != null) {
+                // A duplicate: the frame writer moves the reader index of the buffer it is given.
+                encoder().writeData(ctx, streamId, body.duplicate(), 0, true, ctx.newPromise());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+                super.exceptionCaught(ctx, cause); // protocol errors: RST_STREAM or GOAWAY as HTTP/2 wants
+            } else {
+                ctx.close();
+            }
+        }
+
+        // The other frames need nothing from a hello-world server: Http2ConnectionHandler already
+        // acknowledges SETTINGS and PING and keeps the flow-control windows.
+
+        @Override
+        public void onPriorityRead(ChannelHandlerContext ctx, int streamId, int streamDependency, short weight,
+                                   boolean exclusive) {
+        }
+
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+        }
+
+        @Override
+        public void onSettingsAckRead(ChannelHandlerContext ctx) {
+        }
+
+        @Override
+        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+        }
+
+        @Override
+        public void onPingRead(ChannelHandlerContext ctx, long data) {
+        }
+
+        @Override
+        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+        }
+
+        @Override
+        public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
+                                      Http2Headers headers, int padding) {
+        }
+
+        @Override
+        public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+        }
+
+        @Override
+        public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {
+        }
+
+        @Override
+        public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags,
+                                   ByteBuf payload) {
         }
     }
 }
