@@ -769,6 +769,84 @@ class Http2FrameTest {
         }
     }
 
+    /**
+     * RFC 7541 §7.3: an HPACK bomb, one large entry in the table referenced a thousand times in
+     * one block, decodes to far more than the limit: 431, and the connection serves on.
+     */
+    @Test
+    void hpackBombGets431() throws IOException {
+        try (FrameClient c = connect()) {
+            byte[] pseudo = c.block(c.request("GET", "/hello"));
+            java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+            first.writeBytes(pseudo);
+            first.write(0x40); // literal with incremental indexing, new name (§6.2.1)
+            first.write(5);
+            first.writeBytes("x-big".getBytes(StandardCharsets.US_ASCII));
+            first.writeBytes(new byte[] {0x7F, (byte) 0xA1, 0x1E}); // 4,000 (§5.1), not Huffman-coded
+            first.writeBytes("v".repeat(4000).getBytes(StandardCharsets.US_ASCII));
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 1, first.toByteArray());
+            assertEquals("200", c.response(1).status());
+
+            java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+            bomb.writeBytes(c.block(c.request("GET", "/hello")));
+            for (int i = 0; i < 1000; i++) {
+                bomb.write(0x80 | 62); // the newest dynamic entry: 4 KB each time
+            }
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 3, bomb.toByteArray());
+            assertEquals("431", c.response(3).status());
+            c.get(5, "/hello");
+            assertEquals("200", c.response(5).status());
+        }
+    }
+
+    /** PRIORITY frames are parsed and ignored, but not without bound. */
+    @Test
+    void priorityFloodIsCalmed() throws IOException {
+        try (FrameClient c = connect()) {
+            byte[] frame = {0, 0, 5, (byte) PRIORITY, 0, 0, 0, 0, 3, 0, 0, 0, 0, 16};
+            byte[] flood = new byte[frame.length * 2000];
+            for (int i = 0; i < 2000; i++) {
+                System.arraycopy(frame, 0, flood, i * frame.length, frame.length);
+            }
+            c.write(flood);
+            c.expectGoAway(ENHANCE_YOUR_CALM);
+        }
+    }
+
+    /** §6.9: WINDOW_UPDATE on a closed stream is ignored, within the same bound. */
+    @Test
+    void windowUpdateFloodOnAClosedStreamIsCalmed() throws IOException {
+        try (FrameClient c = connect()) {
+            c.get(1, "/hello");
+            assertEquals("200", c.response(1).status());
+            byte[] frame = {0, 0, 4, (byte) WINDOW_UPDATE, 0, 0, 0, 0, 1, 0, 0, 0, 1};
+            byte[] flood = new byte[frame.length * 2000];
+            for (int i = 0; i < 2000; i++) {
+                System.arraycopy(frame, 0, flood, i * frame.length, frame.length);
+            }
+            c.write(flood);
+            c.expectGoAway(ENHANCE_YOUR_CALM);
+        }
+    }
+
+    /** A stream whose client gives no credit for the write timeout is reset; the connection serves on. */
+    @Test
+    void streamWithoutCreditIsResetAfterTheWriteTimeout() throws IOException {
+        Server quick = Server.builder().http("127.0.0.1", 0)
+                .timeouts(io.shockwave.runtime.Timeouts.DEFAULT.withWrite(Duration.ofMillis(500)))
+                .routes(r -> r.get("/bytes/{n}", (req, res) -> {
+                    res.output().write(new byte[Integer.parseInt(req.pathParam("n"))]);
+                })).start();
+        try (FrameClient c = FrameClient.connect(quick.port(), 0x4, 0)) {
+            c.get(1, "/bytes/100000");
+            c.expectReset(1, CANCEL);
+            c.frame(PING, 0, 0, new byte[8]);
+            assertTrue(c.expect(PING).has(ACK), "the connection serves on");
+        } finally {
+            quick.stop(Duration.ofSeconds(1));
+        }
+    }
+
     /** CVE-2023-44487: streams opened and reset at once are ended with ENHANCE_YOUR_CALM. */
     @Test
     void rapidResetIsCalmed() throws IOException {

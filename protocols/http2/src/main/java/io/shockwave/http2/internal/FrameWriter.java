@@ -1,10 +1,7 @@
 package io.shockwave.http2.internal;
 
-import io.shockwave.http2.hpack.HpackEncoder;
-import io.shockwave.runtime.HeaderName;
 import io.shockwave.runtime.Headers;
 import io.shockwave.runtime.spi.ConnectionChannel;
-import io.shockwave.runtime.spi.HttpDate;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -16,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * The one writer of a connection. Streams and the reader hand it work (a stream's
  * published bytes, a control frame) under its lock, which is held only to copy, never
  * across I/O; whichever thread then finds no one writing takes the writer's role, turns
- * the queued work into frames and writes them, one gathering write per batch, until none
+ * the queued work into frames and writes them, one socket write per batch, until none
  * is left. While the reader is working through a read's worth of frames, handlers leave
  * the writing to it, so responses to requests that arrived together leave together.
  *
@@ -41,16 +38,12 @@ final class FrameWriter {
 
     private final ConnectionChannel channel;
     private final Http2Connection connection;
-    private final HpackEncoder encoder = new HpackEncoder(4096);
-    private final byte[] serverHeader;
+    /** Header blocks, encoded under this lock in the order they are written: HPACK's table depends on it. */
+    private final HeaderBlocks blocks;
     private final long writeTimeoutNanos;
     private byte[] pending = new byte[4096];
     private int pendingLength;
     private byte[] sending = new byte[4096];
-    private byte[] block = new byte[512];
-    /** Room for a table size update or two and a {@code :status}, written before any field is checked for room. */
-    private static final int BLOCK_START = 32;
-    private byte[] lowerName = new byte[64];
     private final Http2Stream[] heads = new Http2Stream[Priority.LEVELS];
     private final Http2Stream[] tails = new Http2Stream[Priority.LEVELS];
     private int connectionWindow = Frames.DEFAULT_WINDOW;
@@ -58,7 +51,7 @@ final class FrameWriter {
     /** Something was queued since the last batch was taken. */
     private boolean dirty;
     private IOException failure;
-    @SuppressWarnings("unused") // through WRITING
+    /** 1 while a thread holds the writer's role (taken with a compare-and-set through WRITING). */
     private volatile int writing;
     /** Set while the reader works through a read: it writes what is queued when it is done. */
     volatile boolean readerBatch;
@@ -68,7 +61,7 @@ final class FrameWriter {
     FrameWriter(ConnectionChannel channel, Http2Connection connection, byte[] serverHeader, long writeTimeoutNanos) {
         this.channel = channel;
         this.connection = connection;
-        this.serverHeader = serverHeader;
+        this.blocks = new HeaderBlocks(serverHeader);
         this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
@@ -152,7 +145,7 @@ final class FrameWriter {
     // ---- settings and windows, from the reader ---------------------------------------
 
     synchronized void peerHeaderTableSize(int size) {
-        encoder.peerMaxTableSize(size);
+        blocks.peerMaxTableSize(size);
     }
 
     synchronized void peerMaxFrameSize(int size) {
@@ -480,7 +473,7 @@ final class FrameWriter {
         if (pendingLength == 0 && writing == 0) {
             pending = NONE;
             sending = NONE;
-            block = NONE;
+            blocks.releaseIdleBuffer();
         }
     }
 
@@ -552,9 +545,7 @@ final class FrameWriter {
         if (s.interimQueued) {
             s.interimQueued = false;
             if (!s.headersSent) {
-                ensureBlock(0, BLOCK_START);
-                int end = encoder.status(100, block, encoder.beginBlock(block, 0));
-                headerFrames(s.id, end, false);
+                headerFrames(s.id, blocks.interim(100), false);
             }
         }
         if (!s.headersQueued) {
@@ -565,7 +556,7 @@ final class FrameWriter {
         int avail = s.outEnd - s.outStart;
         if (!s.headersSent) {
             boolean endNow = s.endQueued && avail == 0 && trailers == null;
-            encodeHeaders(s, endNow);
+            headerFrames(s.id, blocks.response(s.response), endNow);
             s.headersSent = true;
             if (endNow) {
                 return ended(s);
@@ -599,9 +590,7 @@ final class FrameWriter {
             wakeWaiter(s);
             if (s.endQueued) {
                 if (trailers != null) {
-                    ensureBlock(0, BLOCK_START);
-                    int end = encodeFields(trailers, encoder.beginBlock(block, 0));
-                    headerFrames(s.id, end, true);
+                    headerFrames(s.id, blocks.trailers(trailers), true);
                 } else {
                     int at = reserve(Frames.HEADER_LENGTH);
                     pendingLength = Frames.header(pending, at, 0, Frames.DATA, Frames.FLAG_END_STREAM, s.id);
@@ -644,97 +633,7 @@ final class FrameWriter {
         }
     }
 
-    private void encodeHeaders(Http2Stream s, boolean endStream) {
-        Http2Response r = s.response;
-        ensureBlock(0, BLOCK_START);
-        int at = encoder.beginBlock(block, 0);
-        at = encoder.status(r.status().code(), block, at);
-        at = encodeFields(r.headers(), at);
-        long length = r.declaredLength();
-        if (length >= 0 && r.status().allowsContent()) {
-            int n = digits(length);
-            ensureBlock(at, HpackEncoder.maxEncodedLength(CONTENT_LENGTH.length, n));
-            at = encoder.field(CONTENT_LENGTH, 0, CONTENT_LENGTH.length, this.digits, 0, n,
-                    HpackEncoder.Indexing.NONE, block, at);
-        }
-        at = field(DATE, HttpDate.now(), HpackEncoder.Indexing.INCREMENTAL, at);
-        if (serverHeader != null) {
-            at = field(SERVER, serverHeader, HpackEncoder.Indexing.INCREMENTAL, at);
-        }
-        headerFrames(s.id, at, endStream);
-    }
-
-    private final byte[] digits = new byte[20];
-
-    /** {@code value} in decimal into {@link #digits}; returns how many. */
-    private int digits(long value) {
-        int n = 0;
-        do {
-            digits[n++] = (byte) ('0' + value % 10);
-            value /= 10;
-        } while (value > 0);
-        for (int i = 0, j = n - 1; i < j; i++, j--) {
-            byte t = digits[i];
-            digits[i] = digits[j];
-            digits[j] = t;
-        }
-        return n;
-    }
-
-    private static final byte[] CONTENT_LENGTH = HeaderName.CONTENT_LENGTH.lowerBytes();
-    private static final byte[] DATE = HeaderName.DATE.lowerBytes();
-    private static final byte[] SERVER = HeaderName.SERVER.lowerBytes();
-
-    private int field(byte[] name, byte[] value, HpackEncoder.Indexing indexing, int at) {
-        ensureBlock(at, HpackEncoder.maxEncodedLength(name.length, value.length));
-        return encoder.field(name, 0, name.length, value, 0, value.length, indexing, block, at);
-    }
-
-    /** The handler's fields, names in lower case (§8.2.2), connection-specific ones left out (§8.2.2). */
-    private int encodeFields(Headers h, int at) {
-        byte[] data = h.rawData();
-        for (int i = 0; i < h.size(); i++) {
-            int id = h.nameId(i);
-            if (id == HeaderName.CONNECTION.id() || id == HeaderName.KEEP_ALIVE.id()
-                    || id == HeaderName.TRANSFER_ENCODING.id() || id == HeaderName.UPGRADE.id()
-                    || id == HeaderName.CONTENT_LENGTH.id() || id == HeaderName.DATE.id()
-                    || id == HeaderName.SERVER.id()) {
-                continue;
-            }
-            int nameLen = h.nameLength(i);
-            byte[] name;
-            if (id >= 0) {
-                name = HeaderName.byId(id).lowerBytes();
-            } else {
-                if (lowerName.length < nameLen) {
-                    lowerName = new byte[Math.max(nameLen, lowerName.length * 2)];
-                }
-                int from = h.nameOffset(i);
-                for (int k = 0; k < nameLen; k++) {
-                    byte c = data[from + k];
-                    lowerName[k] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
-                }
-                name = lowerName;
-            }
-            int valueLen = h.valueLength(i);
-            ensureBlock(at, HpackEncoder.maxEncodedLength(nameLen, valueLen));
-            HpackEncoder.Indexing indexing = id < 0 ? HpackEncoder.Indexing.NONE
-                    : id == HeaderName.SET_COOKIE.id() || id == HeaderName.AUTHORIZATION.id()
-                    ? HpackEncoder.Indexing.NEVER
-                    : id == HeaderName.ETAG.id() || id == HeaderName.LAST_MODIFIED.id() || id == HeaderName.LOCATION.id()
-                    ? HpackEncoder.Indexing.NONE : HpackEncoder.Indexing.INCREMENTAL;
-            at = encoder.field(name, 0, nameLen, data, h.valueOffset(i), valueLen, indexing, block, at);
-        }
-        return at;
-    }
-
-    private void ensureBlock(int at, int more) {
-        if (block.length - at < more) {
-            block = java.util.Arrays.copyOf(block, Math.max(Math.max(block.length * 2, 512), at + more));
-        }
-    }
-
-    /** The encoded block {@code block[0, length)} as HEADERS and, past the frame size, CONTINUATION frames. */
+    /** The block {@link #blocks} encoded last, {@code length} bytes, as HEADERS and, past the frame size, CONTINUATION frames. */
     private void headerFrames(int streamId, int length, boolean endStream) {
         int frames = Math.max(1, (length + maxFrameSize - 1) / maxFrameSize);
         int at = reserve(length + frames * Frames.HEADER_LENGTH);
@@ -746,7 +645,7 @@ final class FrameWriter {
             int flags = (lastFrame ? Frames.FLAG_END_HEADERS : 0)
                     | (type == Frames.HEADERS && endStream ? Frames.FLAG_END_STREAM : 0);
             at = Frames.header(pending, at, n, type, flags, streamId);
-            System.arraycopy(block, done, pending, at, n);
+            System.arraycopy(blocks.bytes(), done, pending, at, n);
             at += n;
             done += n;
             type = Frames.CONTINUATION;
