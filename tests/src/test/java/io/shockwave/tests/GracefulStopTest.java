@@ -113,6 +113,10 @@ class GracefulStopTest {
             assertEquals(0, completed.get());
             assertFalse(stopped.isDone(), "stop() waits for the requests in flight");
 
+            // Released only once stop() has asked every connection to close: the idle one may
+            // be asked first, and a handler let go before its own connection was asked would
+            // rightly answer keep-alive.
+            awaitDraining();
             release.countDown();
             for (int i = 0; i < IN_FLIGHT; i++) {
                 RawClient c = busy.get(i);
