@@ -103,18 +103,31 @@ public final class Http2Connection {
 
     /** Serves the connection until it ends or suspends, idle, to be resumed on a new thread. */
     public void serve() {
-        run();
+        run(null, null);
+    }
+
+    /**
+     * Serves a connection that an HTTP/1.1 request switched to h2c (RFC 7540 §3.2): the
+     * server's SETTINGS go first, the client's {@code HTTP2-Settings} count as its first
+     * SETTINGS (acknowledged implicitly), and the request is stream 1, half-closed, which
+     * is answered while the client's preface is still on its way.
+     */
+    public void serveUpgrade(Request upgrading, byte[] settings) {
+        run(upgrading, settings);
     }
 
     private void resume() {
-        run();
+        run(null, null);
     }
 
-    private void run() {
+    private void run(Request upgrading, byte[] upgradeSettings) {
         boolean suspended = false;
         try {
             if (!prefaceRead) {
                 sendSettings();
+                if (upgrading != null && !startUpgraded(upgrading, upgradeSettings)) {
+                    return;
+                }
                 if (!readPreface()) {
                     return;
                 }
@@ -135,52 +148,28 @@ public final class Http2Connection {
         }
     }
 
-    /**
-     * Serves a connection that an HTTP/1.1 request switched to h2c (RFC 7540 §3.2): the
-     * server's SETTINGS go first, the client's {@code HTTP2-Settings} count as its first
-     * SETTINGS (acknowledged implicitly), and the request is stream 1, half-closed, which
-     * is answered while the client's preface is still on its way.
-     */
-    public void serveUpgrade(Request upgrading, byte[] settings) {
-        boolean suspended = false;
+    /** The upgrading request as stream 1, started at once; false if its settings end the connection. */
+    private boolean startUpgraded(Request upgrading, byte[] settings) {
         try {
-            sendSettings();
-            try {
-                frames.applySettings(settings, 0, settings.length);
-            } catch (Http2Exception e) {
-                in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
-                connectionError(e);
-                return;
-            }
-            Http2Stream s = streamFor(1);
-            UpgradedRequest.copy(upgrading, s.request);
-            lastStreamId = 1;
-            lastProcessedId = 1;
-            streams.put(1, s);
-            synchronized (writer) {
-                open++;
-                running++;
-            }
-            s.remoteClosed = true;
-            s.endOfRequest();
-            workers.start(s);
-            if (!readPreface()) {
-                return;
-            }
-            suspended = loop();
-        } catch (IOException e) {
-            LOG.debug("HTTP/2 connection from {} ended: {}", channel.remoteAddress(), e.toString());
-        } catch (RuntimeException e) {
-            context.stats().error();
-            LOG.warn("HTTP/2 connection from {} failed", channel.remoteAddress(), e);
-        } finally {
-            if (!suspended) {
-                channel.close();
-                writer.closed();
-                abandonAll();
-                workers.retire();
-            }
+            frames.applySettings(settings, 0, settings.length);
+        } catch (Http2Exception e) {
+            in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+            connectionError(e);
+            return false;
         }
+        Http2Stream s = streamFor(1);
+        UpgradedRequest.copy(upgrading, s.request);
+        lastStreamId = 1;
+        lastProcessedId = 1;
+        streams.put(1, s);
+        synchronized (writer) {
+            open++;
+            running++;
+        }
+        s.remoteClosed = true;
+        s.endOfRequest();
+        workers.start(s);
+        return true;
     }
 
     private void sendSettings() {
