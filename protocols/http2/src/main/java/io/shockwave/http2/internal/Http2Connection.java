@@ -53,6 +53,7 @@ public final class Http2Connection {
     volatile int lastProcessedId;
     final RecentlyClosed recentlyClosed = new RecentlyClosed(MAX_CONCURRENT_STREAMS);
     int running;
+    /** The client's SETTINGS_INITIAL_WINDOW_SIZE: each new stream's send window. */
     int peerInitialWindow = Frames.DEFAULT_WINDOW;
     private volatile boolean prefaceRead;
     /** Between beginIdle and the bytes (or close) that end the wait, across a suspension. */
@@ -60,13 +61,16 @@ public final class Http2Connection {
     /** GOAWAY sent: no new streams; read by the writer under its lock. */
     volatile boolean goingAway;
 
-
+    /** The streams a read completed, started together at the end of it. */
     Http2Stream[] toStart = new Http2Stream[4];
     int toStartCount;
     /** Streams the writer has closed, for the reader to forget; guarded by the writer's lock. */
     List<Http2Stream> closed = new ArrayList<>();
     private List<Http2Stream> closedSpare = new ArrayList<>();
-    /** Open streams, counted under the writer's lock. */
+    /**
+     * Streams open (counted against SETTINGS_MAX_CONCURRENT_STREAMS) and handlers still
+     * running (which may outlive their stream); both guarded by the writer's lock.
+     */
     int open;
 
     public Http2Connection(ConnectionChannel channel, ServerContext context) {
