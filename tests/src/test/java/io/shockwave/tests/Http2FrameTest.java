@@ -36,6 +36,8 @@ class Http2FrameTest {
                 .http("127.0.0.1", 0)
                 .routes(r -> r
                         .get("/hello", (req, res) -> res.send("hello " + req.protocol()))
+                        .get("/host", (req, res) -> res.send(String.valueOf(req.header("Host"))))
+                        .get("/cookie", (req, res) -> res.send(req.headers().getAll("Cookie").toString()))
                         .post("/echo", (req, res) -> {
                             byte[] body = req.bodyBytes();
                             res.header("x-trailer-count", Integer.toString(req.trailers().size()));
@@ -454,12 +456,24 @@ class Http2FrameTest {
         }
     }
 
-    /** §8.3.1: :authority becomes Host for the handler. */
+    /** §8.3.1: :authority becomes Host for the handler; a Host that disagrees with it is malformed. */
     @Test
     void authorityBecomesHost() throws IOException {
         try (FrameClient c = connect()) {
-            c.headers(1, true, ":method", "GET", ":scheme", "http", ":authority", "example.test", ":path", "/hello");
-            assertEquals("200", c.response(1).status());
+            c.headers(1, true, ":method", "GET", ":scheme", "http", ":authority", "example.test", ":path", "/host");
+            assertEquals("example.test", c.response(1).text());
+            c.headers(3, true, ":method", "GET", ":scheme", "http", ":authority", "example.test", ":path", "/host",
+                    "host", "other.test");
+            c.expectReset(3, PROTOCOL_ERROR);
+        }
+    }
+
+    /** §8.2.3: cookie crumbs sent as separate fields reach the handler as one field, joined with "; ". */
+    @Test
+    void joinsCookieCrumbs() throws IOException {
+        try (FrameClient c = connect()) {
+            c.get(1, "/cookie", "cookie", "a=1", "cookie", "b=2", "cookie", "c=3");
+            assertEquals("[a=1; b=2; c=3]", c.response(1).text());
         }
     }
 
