@@ -185,6 +185,27 @@ class TlsTest {
         assertEquals("10000", m.group(1));
     }
 
+    /**
+     * RFC 8446 §6.1: a connection the server ends is ended with close_notify before the FIN,
+     * so the client can tell the end of the data from a cut connection (OpenSSL reports
+     * "unexpected eof while reading" otherwise). Only where a write can be tried without
+     * waiting (epoll): on JDK sockets a close must not block on a client that does not read.
+     */
+    @Test
+    void endsTheConnectionWithCloseNotify() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("false".equals(System.getProperty("shockwave.tcp.epoll")),
+                "the portable transport sends no close_notify");
+        Path request = dir.resolve("request.txt");
+        Files.writeString(request, "GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        Process p = new ProcessBuilder(Tool.find("openssl").toString(), "s_client", "-connect",
+                "127.0.0.1:" + server.tlsPort(), "-quiet", "-ign_eof")
+                .redirectInput(request.toFile()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "openssl s_client did not finish");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("Hello, World!"), out);
+        assertTrue(!out.contains("unexpected eof"), out);
+    }
+
     /** Plain HTTP to the TLS port gets a 400 in plain text and a close, as nginx answers it. */
     @Test
     void plainHttpOnTheTlsPortGets400() throws Exception {

@@ -29,6 +29,11 @@ final class Tool {
         this.path = path;
     }
 
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+
     static Tool find(String name) {
         List<Path> candidates = new ArrayList<>();
         for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {

@@ -239,11 +239,22 @@ final class EpollChannel extends SocketConnection {
     // ---- closing -------------------------------------------------------------------------
 
     @Override
-    protected void shutdownOutputNow() {
+    void plainShutdownOutput() {
         synchronized (this) {
             if (!released) {
                 Syscalls.shutdown(fd, Syscalls.SHUT_WR);
             }
+        }
+    }
+
+    @Override
+    int plainTryWrite(byte[] buf, int off, int len) {
+        synchronized (this) {
+            if (released) {
+                return 0;
+            }
+            long n = Syscalls.send(fd, buf, off, len);
+            return n > 0 ? (int) n : 0;
         }
     }
 

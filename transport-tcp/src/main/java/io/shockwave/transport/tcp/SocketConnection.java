@@ -86,6 +86,27 @@ abstract class SocketConnection extends ConnectionChannel {
         plainAwaitReadable();
     }
 
+    /**
+     * A FIN after what was written; over TLS, a close_notify first (RFC 8446 §6.1), so the
+     * client can tell the end of the data from a cut connection. Only if the socket takes
+     * it at once: a close must not wait on a client that does not read.
+     */
+    @Override
+    protected final void shutdownOutputNow() {
+        TlsSession t = tls;
+        if (t != null) {
+            t.tryCloseNotify(this);
+        }
+        plainShutdownOutput();
+    }
+
+    abstract void plainShutdownOutput();
+
+    /** Writes what the socket takes without waiting; 0 where it cannot tell (JDK sockets): then nothing. */
+    int plainTryWrite(byte[] buf, int off, int len) {
+        return 0;
+    }
+
     /** The socket's own blocking read: what the connection reads, or what carries its TLS records. */
     abstract int plainRead(byte[] buf, int off, int len) throws IOException;
 

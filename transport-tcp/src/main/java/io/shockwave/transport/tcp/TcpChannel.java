@@ -58,7 +58,7 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
-    protected void shutdownOutputNow() {
+    void plainShutdownOutput() {
         try {
             socket.shutdownOutput();
         } catch (IOException ignored) {

@@ -223,6 +223,30 @@ final class TlsSession {
         }
     }
 
+    /**
+     * Sends close_notify if no write is under way, without waiting for the socket: the
+     * record is a few dozen bytes, which a socket takes unless its buffer is full to the
+     * brim with what the client does not read.
+     */
+    void tryCloseNotify(SocketConnection channel) {
+        if (!writeLock.tryLock()) {
+            return;
+        }
+        try {
+            engine.closeOutbound();
+            ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            engine.wrap(EMPTY, out);
+            out.flip();
+            if (out.hasRemaining()) {
+                channel.plainTryWrite(out.array(), 0, out.limit());
+            }
+        } catch (SSLException e) {
+            // the session is already broken: the FIN alone ends it
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** While idle: gives the buffers back if they hold nothing, unless a write is under way. */
     void releaseBuffersIfEmpty() {
         if (appIn != null && !appIn.hasRemaining()) {
