@@ -234,7 +234,8 @@ final class TlsSession {
         }
         try {
             engine.closeOutbound();
-            ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            ByteBuffer out = netOut != null ? netOut : ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            out.clear();
             engine.wrap(EMPTY, out);
             out.flip();
             if (out.hasRemaining()) {

@@ -34,6 +34,12 @@ public final class HpackDecoder {
         this.table = new DynamicTable(maxTableSize);
     }
 
+    /** The connection is idle: the Huffman scratch arrays go; they grow again when a string needs them. */
+    public void releaseScratch() {
+        nameScratch = NONE;
+        valueScratch = NONE;
+    }
+
     /** The entries' total size (RFC 7541 §4.1), for tests. */
     public int tableSize() {
         return table.size();

@@ -85,6 +85,8 @@ final class FrameReader {
                 throw e;
             }
             streamError(streamId, e);
+        } finally {
+            this.in = null; // the connection's buffer, which it gives back while idle
         }
     }
 
@@ -93,6 +95,8 @@ final class FrameReader {
         if (headerStreamId == 0) {
             headerBlock = NO_BYTES;
         }
+        decoder.releaseScratch();
+        requestHeaders.releaseScratch();
     }
 
     private void frame(int type, int flags, int streamId, int payload, int length) throws Http2Exception {

@@ -102,7 +102,9 @@ public final class Http2Connection {
                 writer.shutdownWhenDone = true;
             }
         }
-        writer.flush();
+        // Not on the asking thread: stop() asks every connection in turn, and a client that
+        // does not read would hold it in this write until the write timeout.
+        Thread.ofVirtual().name("shockwave-h2-goaway").start(writer::flush);
     }
 
     /** Serves the connection until it ends or suspends, idle, to be resumed on a new thread. */

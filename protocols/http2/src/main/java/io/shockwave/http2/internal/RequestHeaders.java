@@ -48,6 +48,7 @@ final class RequestHeaders implements HpackDecoder.Sink {
     private String malformed;
     private boolean tooLarge;
     private int targetLength;
+    private static final byte[] NO_BYTES = new byte[0];
     private byte[] authority = new byte[32];
     private int authorityLength;
 
@@ -74,6 +75,11 @@ final class RequestHeaders implements HpackDecoder.Sink {
         if (!trailers) {
             request.reset();
         }
+    }
+
+    /** The connection is idle: the copy of the last :authority goes. */
+    void releaseScratch() {
+        authority = NO_BYTES;
     }
 
     /** Lets go of the request it filled: the stream object must not outlive its stream through this. */
@@ -188,7 +194,7 @@ final class RequestHeaders implements HpackDecoder.Sink {
             }
             case AUTHORITY -> {
                 if (authority.length < valueLen) {
-                    authority = new byte[Math.max(valueLen, authority.length * 2)];
+                    authority = new byte[Math.max(Math.max(valueLen, 32), authority.length * 2)];
                 }
                 System.arraycopy(value, valueOff, authority, 0, valueLen);
                 authorityLength = valueLen;
