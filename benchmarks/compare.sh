@@ -195,7 +195,7 @@ if ((!SKIP_H2)); then
         die "openssl could not make a certificate: $(tail -n 2 "$TMP/openssl.log" | tr '\n' ' ')"
     # The later runs take their own time: a budget made for HTTP/1.1 alone would skip the
     # last servers instead of bounding the run.
-    BUDGET_SECONDS=$((BUDGET_SECONDS + ${#SERVERS[@]} * (4 * RUN + 3 * WARM_H2 + 10)))
+    BUDGET_SECONDS=$((BUDGET_SECONDS + ${#SERVERS[@]} * (4 * RUN + 3 * WARM_H2 + 10 + (SKIP_MEMORY ? 0 : 40))))
 fi
 
 (($(nproc) >= 2)) || die "needs two cores: the server on core $SERVER_CORE, wrk on core $CLIENT_CORE"
@@ -449,9 +449,10 @@ measure_h2_modes() {
     fi
 }
 
-# The cost of idle keep-alive connections, each after one request.
+# The cost of idle keep-alive connections, each after one request: HTTP/1.1 by default, or
+# PROTOCOL (h2c) on PORT, with results under KEY (idle, idle_h2c).
 measure_idle() {
-    local srv=$1 pid=$2 index=$3 jvm=$4
+    local srv=$1 pid=$2 index=$3 jvm=$4 protocol=${5:-h1} port=${6:-$PORT} key=${7:-idle}
     local heap_before="" heap_after="" rss_before rss_after threads_after open_count
     sleep 1 # wrk's connections close
     ((jvm)) && heap_before=$(live_heap "$pid")
@@ -459,12 +460,14 @@ measure_idle() {
 
     # Eight source addresses per server, a different block for each, so the TIME_WAIT
     # left by one server's run never meets the next one.
-    local sources=() a
-    for a in 0 1 2 3 4 5 6 7; do sources+=("127.0.0.$((2 + index * 8 + a))"); done
-    local out=$TMP/$srv.idle.out fifo=$TMP/$srv.idle.hold client hold_fd
+    # HTTP/2's run takes a block of its own, above all of HTTP/1.1's.
+    local sources=() a base=2
+    [[ $protocol == h1 ]] || base=98
+    for a in 0 1 2 3 4 5 6 7; do sources+=("127.0.0.$((base + index * 8 + a))"); done
+    local out=$TMP/$srv.$key.out fifo=$TMP/$srv.$key.hold client hold_fd
     mkfifo "$fifo"
     taskset -c "$CLIENT_CORE" "$JAVA" -Xmx512m -cp "$CLASSES" io.shockwave.benchmarks.IdleConnections \
-        --port "$PORT" --connections "$CONNECTIONS" --hold 120 \
+        --port "$port" --protocol "$protocol" --connections "$CONNECTIONS" --hold 120 \
         --sources "$(IFS=,; echo "${sources[*]}")" <"$fifo" >"$out" 2>&1 &
     client=$!
     STARTED_PIDS+=("$client")
@@ -476,24 +479,24 @@ measure_idle() {
     done
     if grep -q '^open ' "$out"; then
         sleep 1 # let the server finish with the last responses and park
-        open_count=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
+        open_count=$(ss -Htn state established "( sport = :$port )" | wc -l)
         ((jvm)) && heap_after=$(live_heap "$pid")
         rss_after=$(status_sum "$pid" VmRSS)
         threads_after=$(status_sum "$pid" Threads)
-        R[$srv|idle_open]=$open_count
-        R[$srv|idle_threads]=$threads_after
+        R[$srv|${key}_open]=$open_count
+        R[$srv|${key}_threads]=$threads_after
         if ((open_count > 0)); then
-            R[$srv|idle_rss]=$(awk -v a="$rss_after" -v b="$rss_before" -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n }')
+            R[$srv|${key}_rss]=$(awk -v a="$rss_after" -v b="$rss_before" -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n }')
             if [[ -n $heap_before && -n $heap_after ]]; then
-                R[$srv|idle_heap]=$(awk -v a="$heap_after" -v b="$heap_before" -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n / 1024 }')
+                R[$srv|${key}_heap]=$(awk -v a="$heap_after" -v b="$heap_before" -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n / 1024 }')
             fi
         fi
         local failed_line
         failed_line=$(grep -m 1 '^failed ' "$out")
-        [[ -n $failed_line ]] && NOTES+=("${TITLE[$srv]}: idle client $failed_line")
-        log "  idle: $open_count open, heap ${R[$srv|idle_heap]:-n/a} KiB/conn, RSS ${R[$srv|idle_rss]:-n/a} KiB/conn, $threads_after threads"
+        [[ -n $failed_line ]] && NOTES+=("${TITLE[$srv]}: $key client $failed_line")
+        log "  $key ($protocol): $open_count open, heap ${R[$srv|${key}_heap]:-n/a} KiB/conn, RSS ${R[$srv|${key}_rss]:-n/a} KiB/conn, $threads_after threads"
     else
-        NOTES+=("${TITLE[$srv]}: the idle-connection client did not finish: $(tail -n 3 "$out" | tr '\n' ' ')")
+        NOTES+=("${TITLE[$srv]}: the $key client did not finish: $(tail -n 3 "$out" | tr '\n' ' ')")
     fi
     exec {hold_fd}>&-
     deadline=$((SECONDS + 30))
@@ -624,6 +627,7 @@ run_server() {
     ((SKIP_MEMORY)) || measure_idle "$srv" "$pid" "$index" "$jvm"
     # After the HTTP/1.1 measurements, so that those run exactly as they did without these.
     ((SKIP_H2)) || measure_h2_modes "$srv" "$pid" "$log_file"
+    ((SKIP_H2 || SKIP_MEMORY)) || measure_idle "$srv" "$pid" "$index" "$jvm" h2c "$(h2c_port "$srv")" idle_h2c
 
     if ! kill -0 "$pid" 2>/dev/null; then
         NOTES+=("${TITLE[$srv]}: the server exited during the run: $(tail -n 2 "$log_file" | tr '\n' ' ')")
@@ -699,6 +703,9 @@ ROWS=(
     "idle_heap|live heap per idle connection, KiB ↓|kib|1"
     "idle_rss|RSS per idle connection, KiB ↓|kib|1"
     "idle_threads|threads with the idle connections open ↓|int|1"
+    "idle_h2c_open|idle h2c connections held|int|0"
+    "idle_h2c_heap|live heap per idle h2c connection, KiB ↓|kib|1"
+    "idle_h2c_rss|RSS per idle h2c connection, KiB ↓|kib|1"
 )
 
 for srv in "${SERVERS[@]}"; do
@@ -709,6 +716,7 @@ for srv in "${SERVERS[@]}"; do
         R[$srv|h2_errors]="${R[$srv|h2_failed]:-0} / ${R[$srv|h2_errored]:-0}"
     fi
     [[ $srv == nginx && -n ${R[$srv|idle_open]:-} ]] && R[$srv|idle_heap]="n/a"
+    [[ $srv == nginx && -n ${R[$srv|idle_h2c_open]:-} ]] && R[$srv|idle_h2c_heap]="n/a"
 done
 
 table() {
@@ -719,7 +727,7 @@ table() {
     for row in "${ROWS[@]}"; do
         IFS='|' read -r key label kind ratio <<<"$row"
         if [[ $key == idle_* ]] && ((SKIP_MEMORY)); then continue; fi
-        if [[ $key == h2c_* || $key == h2c1_* || $key == h2_* || $key == tls1_* ]] && ((SKIP_H2)); then continue; fi
+        if [[ $key == h2c_* || $key == h2c1_* || $key == h2_* || $key == tls1_* || $key == idle_h2c_* ]] && ((SKIP_H2)); then continue; fi
         cell="| $label |"
         base=${R[$BASELINE|$key]:-}
         for srv in "${SERVERS[@]}"; do
