@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Http2FrameTest {
     private static Server server;
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
+    private static final java.util.concurrent.atomic.AtomicReference<OutputStream> LEAKED =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @BeforeAll
     static void start() {
@@ -37,6 +39,18 @@ class Http2FrameTest {
                 .routes(r -> r
                         .get("/hello", (req, res) -> res.send("hello " + req.protocol()))
                         .get("/host", (req, res) -> res.send(String.valueOf(req.header("Host"))))
+                        .get("/leak", (req, res) -> {
+                            LEAKED.set(res.output()); // kept past the handler's return: a bug in a handler
+                            res.send("leaked");
+                        })
+                        .get("/use-leak", (req, res) -> {
+                            try {
+                                LEAKED.get().write("LEAK".getBytes(StandardCharsets.US_ASCII));
+                                res.send("written");
+                            } catch (IOException e) {
+                                res.send("refused");
+                            }
+                        })
                         .get("/cookie", (req, res) -> res.send(req.headers().getAll("Cookie").toString()))
                         .post("/echo", (req, res) -> {
                             byte[] body = req.bodyBytes();
@@ -465,6 +479,20 @@ class Http2FrameTest {
             c.headers(3, true, ":method", "GET", ":scheme", "http", ":authority", "example.test", ":path", "/host",
                     "host", "other.test");
             c.expectReset(3, PROTOCOL_ERROR);
+        }
+    }
+
+    /**
+     * A stream object serves one stream after another: an output a handler kept past its
+     * return fails, rather than writing into the next stream's response.
+     */
+    @Test
+    void outputKeptPastTheHandlerCannotWriteIntoTheNextStream() throws IOException {
+        try (FrameClient c = connect()) {
+            c.get(1, "/leak");
+            assertEquals("leaked", c.response(1).text());
+            c.get(3, "/use-leak");
+            assertEquals("refused", c.response(3).text());
         }
     }
 

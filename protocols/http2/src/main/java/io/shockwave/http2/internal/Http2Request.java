@@ -17,7 +17,7 @@ final class Http2Request extends AbstractRequest {
     long contentLength = -1;
     /** The :path as sent, kept here since the target must stay unchanged for the exchange. */
     byte[] target = new byte[64];
-    private InputStream body;
+    private java.util.function.Supplier<InputStream> body;
 
     Http2Request(ConnectionChannel channel) {
         this.channel = channel;
@@ -48,7 +48,7 @@ final class Http2Request extends AbstractRequest {
         }
     }
 
-    void body(InputStream body) {
+    void body(java.util.function.Supplier<InputStream> body) {
         this.body = body;
     }
 
@@ -76,7 +76,7 @@ final class Http2Request extends AbstractRequest {
 
     @Override
     public InputStream body() {
-        return body;
+        return body.get();
     }
 
     @Override

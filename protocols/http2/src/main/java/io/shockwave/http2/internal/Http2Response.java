@@ -89,7 +89,57 @@ final class Http2Response implements Response {
 
     @Override
     public OutputStream output() {
-        return output;
+        Guarded g = guarded;
+        int generation = stream.generation;
+        if (g == null || g.generation != generation) {
+            g = new Guarded(generation);
+            guarded = g;
+        }
+        return g;
+    }
+
+    private Guarded guarded;
+
+    /**
+     * The output as the handler holds it: bound to the stream served now, so one kept past
+     * the handler's return fails instead of writing into a later stream's response.
+     */
+    private final class Guarded extends OutputStream {
+        private final int generation;
+
+        Guarded(int generation) {
+            this.generation = generation;
+        }
+
+        private void checkCurrent() throws IOException {
+            if (generation != stream.generation) {
+                throw new IOException("the response this output belongs to has ended");
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            checkCurrent();
+            output.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            checkCurrent();
+            output.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            checkCurrent();
+            output.flush();
+        }
+
+        /** Flushes; the response ends when the handler returns, not here. */
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
     }
 
     @Override

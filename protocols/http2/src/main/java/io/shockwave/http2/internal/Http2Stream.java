@@ -38,6 +38,11 @@ final class Http2Stream implements Runnable {
     final ServerContext context;
     /** Set by {@link #open}: a stream object serves one stream after another on its connection. */
     int id;
+    /**
+     * Which of those streams it serves now: the body and output a handler was given check it,
+     * so one kept past its handler's return fails instead of touching a later stream.
+     */
+    volatile int generation;
     final Http2Request request;
     final Http2Response response;
 
@@ -92,7 +97,7 @@ final class Http2Stream implements Runnable {
         this.context = connection.context;
         this.request = new Http2Request(connection.channel);
         this.response = new Http2Response(this);
-        this.request.body(new Body());
+        this.request.body(this::body);
     }
 
     /**
@@ -102,6 +107,7 @@ final class Http2Stream implements Runnable {
      */
     void open(int id, int recvWindow, int sendWindow) {
         this.id = id;
+        generation++;
         synchronized (this) {
             this.recvWindow = recvWindow;
             inStart = 0;
@@ -320,8 +326,32 @@ final class Http2Stream implements Runnable {
         return credit;
     }
 
+    private Body body;
+
+    /** The request body for the stream served now; a stream's handler gets one object, however often it asks. */
+    InputStream body() {
+        Body b = body;
+        if (b == null || b.generation != generation) {
+            b = new Body(generation);
+            body = b;
+        }
+        return b;
+    }
+
     /** The request body as the handler reads it. */
     private final class Body extends InputStream {
+        private final int generation;
+
+        Body(int generation) {
+            this.generation = generation;
+        }
+
+        private void checkCurrent() throws IOException {
+            if (generation != Http2Stream.this.generation) {
+                throw new IOException("the request this body belongs to has ended");
+            }
+        }
+
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
@@ -331,6 +361,7 @@ final class Http2Stream implements Runnable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
+            checkCurrent();
             if (len == 0) {
                 return 0;
             }
@@ -388,7 +419,8 @@ final class Http2Stream implements Runnable {
         }
 
         @Override
-        public int available() {
+        public int available() throws IOException {
+            checkCurrent();
             synchronized (Http2Stream.this) {
                 return inEnd - inStart;
             }
