@@ -297,19 +297,7 @@ public final class Headers {
      * engines that decode fields from the wire.
      */
     public void addRaw(byte[] src, int nameOff, int nameLen, int valueOff, int valueLen) {
-        ensureIndex();
-        ensureData(nameLen + valueLen);
-        int s = count * SLOTS;
-        index[s] = dataLength;
-        index[s + 1] = nameLen;
-        System.arraycopy(src, nameOff, data, dataLength, nameLen);
-        dataLength += nameLen;
-        index[s + 2] = dataLength;
-        index[s + 3] = valueLen;
-        System.arraycopy(src, valueOff, data, dataLength, valueLen);
-        dataLength += valueLen;
-        index[s + 4] = idOf(src, nameOff, nameLen);
-        count++;
+        addRaw(src, nameOff, nameLen, src, valueOff, valueLen);
     }
 
     /** Like {@link #addRaw(byte[], int, int, int, int)}, for a name and a value in different arrays. */

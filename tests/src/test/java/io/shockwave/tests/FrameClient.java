@@ -136,6 +136,15 @@ final class FrameClient implements AutoCloseable {
         out.flush();
     }
 
+    /** {@code times} copies of the bytes of a frame, back to back: a flood in one write. */
+    static byte[] repeat(byte[] frame, int times) {
+        byte[] flood = new byte[frame.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(frame, 0, flood, i * frame.length, frame.length);
+        }
+        return flood;
+    }
+
     static byte[] intPayload(int value) {
         byte[] p = new byte[4];
         putInt(p, 0, value);

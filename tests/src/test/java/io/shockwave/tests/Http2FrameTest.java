@@ -743,11 +743,7 @@ class Http2FrameTest {
             byte[] ping = new byte[17];
             ping[2] = 8;
             ping[3] = (byte) PING;
-            byte[] flood = new byte[17 * 2000];
-            for (int i = 0; i < 2000; i++) {
-                System.arraycopy(ping, 0, flood, i * 17, 17);
-            }
-            c.write(flood);
+            c.write(FrameClient.repeat(ping, 2000));
             c.expectGoAway(ENHANCE_YOUR_CALM);
         }
     }
@@ -758,11 +754,7 @@ class Http2FrameTest {
         try (FrameClient c = connect()) {
             byte[] settings = new byte[9];
             settings[3] = (byte) SETTINGS;
-            byte[] flood = new byte[9 * 2000];
-            for (int i = 0; i < 2000; i++) {
-                System.arraycopy(settings, 0, flood, i * 9, 9);
-            }
-            c.write(flood);
+            c.write(FrameClient.repeat(settings, 2000));
             c.expectGoAway(ENHANCE_YOUR_CALM);
         }
     }
@@ -774,11 +766,7 @@ class Http2FrameTest {
             c.headers(1, false, c.request("POST", "/sink"));
             byte[] empty = new byte[9];
             empty[8] = 1; // stream 1, type DATA, no flags, no payload
-            byte[] flood = new byte[9 * 2000];
-            for (int i = 0; i < 2000; i++) {
-                System.arraycopy(empty, 0, flood, i * 9, 9);
-            }
-            c.write(flood);
+            c.write(FrameClient.repeat(empty, 2000));
             c.expectGoAway(ENHANCE_YOUR_CALM);
         }
     }
@@ -846,11 +834,7 @@ class Http2FrameTest {
     void priorityFloodIsCalmed() throws IOException {
         try (FrameClient c = connect()) {
             byte[] frame = {0, 0, 5, (byte) PRIORITY, 0, 0, 0, 0, 3, 0, 0, 0, 0, 16};
-            byte[] flood = new byte[frame.length * 2000];
-            for (int i = 0; i < 2000; i++) {
-                System.arraycopy(frame, 0, flood, i * frame.length, frame.length);
-            }
-            c.write(flood);
+            c.write(FrameClient.repeat(frame, 2000));
             c.expectGoAway(ENHANCE_YOUR_CALM);
         }
     }
@@ -862,11 +846,7 @@ class Http2FrameTest {
             c.get(1, "/hello");
             assertEquals("200", c.response(1).status());
             byte[] frame = {0, 0, 4, (byte) WINDOW_UPDATE, 0, 0, 0, 0, 1, 0, 0, 0, 1};
-            byte[] flood = new byte[frame.length * 2000];
-            for (int i = 0; i < 2000; i++) {
-                System.arraycopy(frame, 0, flood, i * frame.length, frame.length);
-            }
-            c.write(flood);
+            c.write(FrameClient.repeat(frame, 2000));
             c.expectGoAway(ENHANCE_YOUR_CALM);
         }
     }

@@ -34,20 +34,43 @@ final class StaticTable {
     static final byte[][] NAMES = new byte[LENGTH + 1][];
     static final byte[][] VALUES = new byte[LENGTH + 1][];
 
+    /** By name length: the indexes of the entries with a name that long, first of each name only. */
+    private static final int[][] BY_LENGTH;
+
     static {
         for (int i = 0; i < LENGTH; i++) {
             NAMES[i + 1] = ENTRIES[i][0].getBytes(StandardCharsets.US_ASCII);
             VALUES[i + 1] = ENTRIES[i][1].getBytes(StandardCharsets.US_ASCII);
+        }
+        int longest = 0;
+        for (int i = 1; i <= LENGTH; i++) {
+            longest = Math.max(longest, NAMES[i].length);
+        }
+        BY_LENGTH = new int[longest + 1][0];
+        for (int i = 1; i <= LENGTH; i++) {
+            if (i > 1 && java.util.Arrays.equals(NAMES[i], NAMES[i - 1])) {
+                continue; // :method GET, :method POST: the name's first index is the one
+            }
+            int[] same = BY_LENGTH[NAMES[i].length];
+            same = java.util.Arrays.copyOf(same, same.length + 1);
+            same[same.length - 1] = i;
+            BY_LENGTH[NAMES[i].length] = same;
         }
     }
 
     private StaticTable() {
     }
 
-    /** The first index whose name is {@code name[off, off+len)}, or 0. */
+    /**
+     * The first index whose name is {@code name[off, off+len)}, or 0. The encoder asks for
+     * every field of every response: only the few names of that length are compared.
+     */
     static int indexOfName(byte[] name, int off, int len) {
-        for (int i = 1; i <= LENGTH; i++) {
-            if (java.util.Arrays.equals(NAMES[i], 0, NAMES[i].length, name, off, off + len)) {
+        if (len >= BY_LENGTH.length) {
+            return 0;
+        }
+        for (int i : BY_LENGTH[len]) {
+            if (java.util.Arrays.equals(NAMES[i], 0, len, name, off, off + len)) {
                 return i;
             }
         }

@@ -300,8 +300,7 @@ final class FrameReader {
             requestHeaders.release();
             synchronized (c.writer) {
                 c.running--;
-                c.streamClosed(s); // never opened for the handler: its slot goes back at once
-                c.closed.remove(s);
+                c.slotFreed(); // never opened for the handler: its slot goes back at once
             }
             throw Http2Exception.stream(Frames.PROTOCOL_ERROR, "malformed request: " + requestHeaders.malformed());
         }

@@ -310,17 +310,8 @@ final class FrameWriter {
     }
 
     /** The client reset the stream: nothing more is sent on it, not even a reset. */
-    synchronized void clientReset(Http2Stream s) {
-        if (s.endSent || s.resetSent) {
-            return;
-        }
-        s.resetSent = true;
-        s.outStart = s.outEnd;
-        if (s.queued) {
-            unlink(s);
-        }
-        wakeWaiter(s);
-        finished(s);
+    void clientReset(Http2Stream s) {
+        stopSending(s);
     }
 
     /** The stream's handler has returned; its response has been published or reset. */
@@ -451,7 +442,12 @@ final class FrameWriter {
     }
 
     /** The connection is ending: nothing more is sent for the stream, and its handler's writes fail. */
-    synchronized void abandon(Http2Stream s) {
+    void abandon(Http2Stream s) {
+        stopSending(s);
+    }
+
+    /** Nothing more goes out on the stream, not even RST_STREAM; a handler waiting to write is woken to fail. */
+    private synchronized void stopSending(Http2Stream s) {
         if (!s.endSent && !s.resetSent) {
             s.resetSent = true;
             s.outStart = s.outEnd;

@@ -65,7 +65,7 @@ public final class Http2Connection {
     Http2Stream[] toStart = new Http2Stream[4];
     int toStartCount;
     /** Streams the writer has closed, for the reader to forget; guarded by the writer's lock. */
-    List<Http2Stream> closed = new ArrayList<>();
+    private List<Http2Stream> closed = new ArrayList<>();
     private List<Http2Stream> closedSpare = new ArrayList<>();
     /**
      * Streams open (counted against SETTINGS_MAX_CONCURRENT_STREAMS) and handlers still
@@ -159,7 +159,7 @@ public final class Http2Connection {
         try {
             frames.applySettings(settings, 0, settings.length);
         } catch (Http2Exception e) {
-            in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+            in = newInputBuffer();
             connectionError(e);
             return false;
         }
@@ -191,7 +191,7 @@ public final class Http2Connection {
 
     /** RFC 9113 §3.4: the client's preface. This side's SETTINGS are sent by then. */
     private boolean readPreface() throws IOException {
-        in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+        in = newInputBuffer();
         channel.readTimeout(headTimeoutMillis);
         try {
             while (limit < Frames.PREFACE.length) {
@@ -250,7 +250,7 @@ public final class Http2Connection {
      */
     private int read() throws IOException {
         if (in == null) {
-            in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+            in = newInputBuffer();
         }
         if (pos == limit) {
             pos = 0;
@@ -374,9 +374,14 @@ public final class Http2Connection {
         return next;
     }
 
+    /** Room for a frame of SETTINGS_MAX_FRAME_SIZE and its header, and some of the next. */
+    private static byte[] newInputBuffer() {
+        return new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+    }
+
     private int fill() throws IOException {
         if (in == null) {
-            in = new byte[Frames.HEADER_LENGTH + Frames.DEFAULT_MAX_FRAME_SIZE + 1024];
+            in = newInputBuffer();
         }
         int n = channel.read(in, limit, in.length - limit);
         if (n < 0) {
@@ -510,6 +515,11 @@ public final class Http2Connection {
     /** From the writer, under its lock: the stream has sent its last frame (END_STREAM or RST_STREAM). */
     void streamClosed(Http2Stream s) {
         closed.add(s);
+        slotFreed();
+    }
+
+    /** Under the writer's lock: one stream fewer open; the last after GOAWAY lets the connection end. */
+    void slotFreed() {
         open--;
         if (open == 0) {
             if (!goingAway && channel.isClosing()) {

@@ -37,8 +37,16 @@ final class Http2Response implements Response {
 
     @Override
     public Response status(Status status) {
+        checkNotCommitted();
         this.status = status;
         return this;
+    }
+
+    /** As on HTTP/1.1: the status and length are on their way once committed (the writer reads them). */
+    private void checkNotCommitted() {
+        if (committed) {
+            throw new IllegalStateException("response already committed");
+        }
     }
 
     @Override
@@ -53,7 +61,8 @@ final class Http2Response implements Response {
 
     @Override
     public Response contentLength(long length) {
-        this.contentLength = length;
+        checkNotCommitted();
+        this.contentLength = length < 0 ? -1 : length;
         return this;
     }
 
@@ -68,7 +77,8 @@ final class Http2Response implements Response {
 
     @Override
     public void send(byte[] body, int offset, int length) {
-        if (committed || written > 0) {
+        checkNotCommitted();
+        if (written > 0) {
             throw new IllegalStateException("response already committed");
         }
         contentLength = length;

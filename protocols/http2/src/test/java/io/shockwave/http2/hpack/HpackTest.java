@@ -97,6 +97,23 @@ class HpackTest {
         }
     }
 
+    /** Appendix A: every static name is found at its first index; names not in the table are not. */
+    @Test
+    void findsEveryStaticName() {
+        for (int i = 1; i <= StaticTable.LENGTH; i++) {
+            byte[] name = StaticTable.NAMES[i];
+            int first = i;
+            while (first > 1 && java.util.Arrays.equals(StaticTable.NAMES[first - 1], name)) {
+                first--;
+            }
+            assertEquals(first, StaticTable.indexOfName(name, 0, name.length), new String(name, StandardCharsets.US_ASCII));
+        }
+        byte[] other = "x-custom-header".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0, StaticTable.indexOfName(other, 0, other.length));
+        byte[] longer = "a-name-longer-than-any-in-the-static-table".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0, StaticTable.indexOfName(longer, 0, longer.length));
+    }
+
     /** The table from Appendix B for a few symbols at each end of the code. */
     @Test
     void huffmanTableMatchesAppendixB() {
