@@ -27,6 +27,8 @@ import java.util.List;
 public final class Http2Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Http2Connection.class);
     static final int MAX_CONCURRENT_STREAMS = 128;
+    /** Reads in a row that found input waiting, before the connection gives way to others. */
+    private static final int TURN = 16;
     /** The connection-level receive window, replenished as DATA arrives. */
     static final int CONNECTION_WINDOW = 1024 * 1024;
 
@@ -58,6 +60,8 @@ public final class Http2Connection {
     private volatile boolean prefaceRead;
     /** Between beginIdle and the bytes (or close) that end the wait, across a suspension. */
     private boolean waitingIdle;
+    /** Reads that found input without waiting since the connection last waited: bounded by {@link #TURN}. */
+    private int readsWithoutWaiting;
     /** GOAWAY sent: no new streams; read by the writer under its lock. */
     volatile boolean goingAway;
 
@@ -200,6 +204,7 @@ public final class Http2Connection {
                     return false;
                 }
                 limit += n;
+                context.stats().bytesIn(n);
             }
         } catch (SocketTimeoutException e) {
             LOG.debug("No HTTP/2 preface from {} within the head timeout", channel.remoteAddress());
@@ -263,6 +268,9 @@ public final class Http2Connection {
         if (goingAway) {
             return readWhileGoingAway();
         }
+        if (++readsWithoutWaiting >= TURN) {
+            giveWay();
+        }
         if (!channel.canSuspend()) {
             return readBlocking();
         }
@@ -283,6 +291,7 @@ public final class Http2Connection {
             }
             if (n > 0) {
                 limit += n;
+                context.stats().bytesIn(n);
                 return endIdleWait() ? MORE : goingAwayNow();
             }
             if (n < 0) {
@@ -295,6 +304,7 @@ public final class Http2Connection {
                 }
                 waitingIdle = true;
             }
+            readsWithoutWaiting = 0; // it waits: the others get their turn meanwhile
             ConnectionChannel.IdleWake wake = channel.awaitReadable();
             if (wake == ConnectionChannel.IdleWake.CLOSE) {
                 return channel.isOpen() ? goingAwayNow() : END;
@@ -320,6 +330,21 @@ public final class Http2Connection {
                 channel.suspend(resumer);
                 return SUSPENDED;
             }
+        }
+    }
+
+    /**
+     * Lets the other connections, new ones and the poller have a carrier: a client whose
+     * frames never run dry must not keep them from running (HTTP/1.1 gives way after 16
+     * pipelined requests, likewise). What this read's frames answered has been written.
+     * Not {@link Thread#yield}, which on a busy carrier would only swap this connection
+     * with another that never waits; a timed park is ended from outside, by the JDK's timer
+     * thread, so the connection queues behind the work submitted from outside.
+     */
+    private void giveWay() {
+        readsWithoutWaiting = 0;
+        if (Thread.currentThread().isVirtual()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1);
         }
     }
 
@@ -388,6 +413,7 @@ public final class Http2Connection {
             return END;
         }
         limit += n;
+        context.stats().bytesIn(n);
         return MORE;
     }
 
