@@ -598,6 +598,51 @@ class Http2FrameTest {
         }
     }
 
+    /**
+     * A handler that swallows its body's failure and answers 200 anyway does not make the
+     * exchange a success: while nothing has left, the error handler's 413 replaces the 200;
+     * once the response has started (a flush), the stream is reset, never ended as complete.
+     */
+    @Test
+    void handlerSwallowingTheBodyFailureNeverGetsASuccess() throws IOException {
+        Server small = Server.builder().http("127.0.0.1", 0)
+                .limits(io.shockwave.runtime.Limits.DEFAULT.withMaxBodySize(10))
+                .routes(r -> r
+                        .post("/swallow", (req, res) -> {
+                            try {
+                                req.bodyBytes();
+                            } catch (IOException e) {
+                                // swallowed: a handler bug the server must not turn into a success
+                            }
+                            res.send("ok");
+                        })
+                        .post("/swallow-after-flush", (req, res) -> {
+                            OutputStream out = res.output();
+                            out.write("partial".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            try {
+                                req.bodyBytes();
+                            } catch (IOException e) {
+                                // swallowed, after the response has started
+                            }
+                            out.write(" ok".getBytes(StandardCharsets.US_ASCII));
+                        }))
+                .start();
+        try (FrameClient c = FrameClient.connect(small.port())) {
+            c.headers(1, false, c.request("POST", "/swallow"));
+            c.data(1, true, new byte[100]);
+            Response r = c.response(1);
+            assertEquals("413", r.status(), r.toString());
+
+            c.headers(3, false, c.request("POST", "/swallow-after-flush"));
+            c.data(3, true, new byte[100]);
+            Response started = c.response(3);
+            assertTrue(started.resetCode() >= 0, "reset, not ended as a success: " + started);
+        } finally {
+            small.stop(Duration.ofSeconds(1));
+        }
+    }
+
     // ---- §6.7 PING, §6.8 GOAWAY --------------------------------------------------------
 
     @Test
