@@ -561,6 +561,11 @@ public final class Http1Connection {
         return oneByte;
     }
 
+    /** Where a request body's {@code transferTo} borrows its buffer. */
+    io.shockwave.runtime.spi.BufferPool bufferPool() {
+        return context.bufferPool();
+    }
+
     byte[] scratch() {
         if (scratch == null) {
             scratch = new byte[8192];

@@ -2,9 +2,11 @@ package io.shockwave.http1.internal;
 
 import io.shockwave.runtime.RequestBodyException;
 import io.shockwave.runtime.Status;
+import io.shockwave.runtime.spi.BufferPool;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.util.Objects;
 
@@ -70,6 +72,24 @@ abstract class RequestBody extends InputStream {
         byte[] one = connection.oneByte();
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    /** As {@link InputStream#transferTo}, through a pooled buffer instead of a new 16 KiB one per call. */
+    @Override
+    public final long transferTo(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        BufferPool pool = connection.bufferPool();
+        byte[] buf = pool.acquire();
+        try {
+            long total = 0;
+            for (int n; (n = read(buf, 0, buf.length)) >= 0; ) {
+                out.write(buf, 0, n);
+                total += n;
+            }
+            return total;
+        } finally {
+            pool.release(buf);
+        }
     }
 
     /** The failure that ended this body, or null while it has not failed. */
