@@ -37,13 +37,16 @@ public final class Server implements AutoCloseable {
     private final ServerRuntime runtime;
     private final List<Binding> bindings;
     private final List<Listener> listeners;
+    /** QUIC (HTTP/3) beside the TLS listeners, on the same ports over UDP; empty without transport-quic. */
+    private final List<Binding> quic;
     private final Object stopLock = new Object();
     private boolean stopped;
 
-    private Server(ServerRuntime runtime, List<Binding> bindings, List<Listener> listeners) {
+    private Server(ServerRuntime runtime, List<Binding> bindings, List<Listener> listeners, List<Binding> quic) {
         this.runtime = runtime;
         this.bindings = bindings;
         this.listeners = listeners;
+        this.quic = quic;
     }
 
     public static Builder builder() {
@@ -63,6 +66,11 @@ public final class Server implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no TLS listener");
+    }
+
+    /** The UDP port of HTTP/3 beside the first TLS listener, or -1 when there is none. */
+    public int http3Port() {
+        return quic.isEmpty() ? -1 : quic.getFirst().port();
     }
 
     /** The certificate of the first TLS listener (the generated one if none was given), or null. */
@@ -94,6 +102,7 @@ public final class Server implements AutoCloseable {
         for (Binding b : bindings) {
             b.close();
         }
+        quic.forEach(Binding::close);
         try {
             int forced = runtime.drain(deadline);
             if (forced > 0) {
@@ -103,6 +112,8 @@ public final class Server implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            quic.forEach(Binding::drained);
         }
     }
 
@@ -123,6 +134,7 @@ public final class Server implements AutoCloseable {
         private Limits limits = Limits.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private String serverHeader = "shockwave";
+        private boolean http3 = true;
 
         private Builder() {
         }
@@ -149,6 +161,16 @@ public final class Server implements AutoCloseable {
         public Builder https(String host, int port) {
             listeners.add(Listener.of(host, port));
             https.add(true);
+            return this;
+        }
+
+        /**
+         * Whether the TLS listeners also serve HTTP/3 over QUIC on the same port numbers (UDP);
+         * on by default, and only possible with {@code shockwave-transport-quic} and
+         * {@code shockwave-http3} on the path.
+         */
+        public Builder http3(boolean enabled) {
+            this.http3 = enabled;
             return this;
         }
 
@@ -214,9 +236,12 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("no protocol found: put shockwave-http1 on the module or class path");
             }
             TransportProvider tcp = null;
+            TransportProvider udp = null;
             for (TransportProvider t : ServiceLoader.load(TransportProvider.class, Server.class.getClassLoader())) {
                 if (t.name().equals("tcp")) {
                     tcp = t;
+                } else if (t.name().equals("quic") && http3 && t.available()) {
+                    udp = t;
                 }
             }
             if (tcp == null) {
@@ -238,12 +263,21 @@ public final class Server implements AutoCloseable {
             byte[] server = serverHeader == null ? null : serverHeader.getBytes(StandardCharsets.US_ASCII);
             ServerRuntime runtime = new ServerRuntime(handler, errorHandler, limits, timeouts, protocols, server);
             List<Binding> bound = new ArrayList<>();
+            List<Binding> quic = new ArrayList<>();
             try {
                 for (Listener l : resolved) {
-                    bound.add(tcp.bind(l, runtime));
+                    Binding b = tcp.bind(l, runtime);
+                    bound.add(b);
+                    if (l.isTls() && udp != null) {
+                        // The same port number as TCP's (the one bound, if 0 was asked for), so that
+                        // Alt-Svc can name it and a client finds both behind one origin.
+                        quic.add(udp.bind(new Listener(l.host(), b.port(), 1, false, l.tls()), runtime));
+                    }
                 }
             } catch (IOException e) {
                 bound.forEach(Binding::close);
+                quic.forEach(Binding::close);
+                quic.forEach(Binding::drained);
                 try {
                     runtime.drain(System.nanoTime());
                 } catch (InterruptedException ie) {
@@ -251,8 +285,11 @@ public final class Server implements AutoCloseable {
                 }
                 throw new UncheckedIOException("cannot bind " + listeners, e);
             }
-            Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved));
+            Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved), List.copyOf(quic));
             LOG.info("Serving {} on {}", protocols.stream().map(ProtocolProvider::id).toList(), s.addresses());
+            if (!quic.isEmpty()) {
+                LOG.info("Serving [h3] on UDP {}", quic.stream().map(Binding::address).toList());
+            }
             return s;
         }
     }

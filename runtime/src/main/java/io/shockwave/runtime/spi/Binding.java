@@ -12,4 +12,11 @@ public interface Binding extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The server's connections are drained (or were closed): a transport that owns its
+     * sockets and threads beyond the connections (QUIC) releases them now.
+     */
+    default void drained() {
+    }
 }

@@ -13,6 +13,11 @@ public interface TransportProvider {
     /** {@code tcp}, {@code quic}. */
     String name();
 
+    /** Whether the transport can serve here (QUIC only with an application protocol on the path). */
+    default boolean available() {
+        return true;
+    }
+
     /** Binds the listener and starts accepting on it; returns once it is bound. */
     Binding bind(Listener listener, ServerContext context) throws IOException;
 }

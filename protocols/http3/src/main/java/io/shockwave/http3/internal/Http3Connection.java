@@ -1,0 +1,339 @@
+package io.shockwave.http3.internal;
+
+import io.shockwave.runtime.spi.ServerConnection;
+import io.shockwave.runtime.spi.ServerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.kwik.core.ConnectionListener;
+import tech.kwik.core.ConnectionTerminatedEvent;
+import tech.kwik.core.QuicConnection;
+import tech.kwik.core.QuicStream;
+import tech.kwik.core.server.ApplicationProtocolConnection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+
+/**
+ * One HTTP/3 connection (RFC 9114) on a QUIC connection that Kwik owns. It opens the
+ * server's control stream with its SETTINGS, reads the client's control stream and drains
+ * its QPACK streams (the dynamic table has capacity 0 here, so they carry nothing that
+ * matters), and runs each request stream as an {@link Http3Stream} on a virtual thread.
+ *
+ * <p>It takes part in the server's connection life-cycle: a graceful close sends GOAWAY
+ * with the first request stream id it will not serve, lets the streams below it finish,
+ * then closes with H3_NO_ERROR.
+ */
+public final class Http3Connection implements ApplicationProtocolConnection, ServerConnection, ConnectionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(Http3Connection.class);
+
+    final QuicConnection quic;
+    final ServerContext context;
+    private final InetSocketAddress remote;
+    private OutputStream control;
+    private boolean peerControlSeen;
+    private boolean peerEncoderSeen;
+    private boolean peerDecoderSeen;
+    /** Request streams being served; guarded by this. */
+    private int active;
+    /** The highest client request stream id taken on, or -4 before the first; guarded by this. */
+    private long lastStreamId = -4;
+    /** Once GOAWAY is sent: the first stream id not served. Guarded by this. */
+    private long goAwayId = -1;
+    private volatile long idleSince = System.nanoTime();
+    /** The request streams being served, for the watchdog's look at their writes. */
+    private final java.util.Set<Http3Stream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final long writeTimeoutNanos;
+    final long bodyTimeoutNanos;
+    final long headTimeoutNanos;
+    private volatile boolean closed;
+
+    private Http3Connection(QuicConnection quic, ServerContext context) {
+        this.quic = quic;
+        this.context = context;
+        this.remote = quic instanceof tech.kwik.core.server.ServerConnection s ? s.getInitialRemoteAddress() : null;
+        this.writeTimeoutNanos = context.timeouts().write().toNanos();
+        this.bodyTimeoutNanos = context.timeouts().bodyRead().toNanos();
+        this.headTimeoutNanos = context.timeouts().requestHead().toNanos();
+    }
+
+    /** Starts serving {@code quic}: registers with the server and sends SETTINGS. */
+    public static Http3Connection open(QuicConnection quic, ServerContext context) {
+        Http3Connection c = new Http3Connection(quic, context);
+        quic.setConnectionListener(c);
+        context.stats().connectionOpened();
+        context.register(c);
+        try {
+            c.openControlStream();
+        } catch (IOException e) {
+            LOG.debug("HTTP/3 connection from {} ended at its start: {}", c.remote, e.toString());
+            c.close();
+        }
+        return c;
+    }
+
+    private void openControlStream() throws IOException {
+        QuicStream stream = quic.createStream(false);
+        control = stream.getOutputStream();
+        byte[] b = new byte[32];
+        int at = Frames.putVarint(b, 0, Frames.CONTROL_STREAM);
+        int settingsStart = at + 2; // type and a one-byte length, filled in below
+        int p = settingsStart;
+        p = Frames.putVarint(b, p, Frames.SETTINGS_MAX_FIELD_SECTION_SIZE);
+        p = Frames.putVarint(b, p, context.limits().maxHeaderBytes());
+        // QPACK_MAX_TABLE_CAPACITY and QPACK_BLOCKED_STREAMS stay at their default, 0: no dynamic table.
+        b[at] = Frames.SETTINGS;
+        b[at + 1] = (byte) (p - settingsStart);
+        synchronized (this) {
+            control.write(b, 0, p);
+            control.flush();
+        }
+    }
+
+    @Override
+    public void acceptPeerInitiatedStream(QuicStream stream) {
+        if (stream.isUnidirectional()) {
+            Thread.ofVirtual().name("shockwave-h3-uni").start(() -> readUnidirectional(stream));
+            return;
+        }
+        long id = stream.getStreamId();
+        synchronized (this) {
+            if (goAwayId >= 0 && id >= goAwayId) {
+                stream.abortReading(Frames.H3_REQUEST_REJECTED);
+                stream.resetStream(Frames.H3_REQUEST_REJECTED);
+                return;
+            }
+            active++;
+            lastStreamId = Math.max(lastStreamId, id);
+            idleSince = 0;
+        }
+        Http3Stream s = new Http3Stream(this, stream);
+        streams.add(s);
+        try {
+            Thread.ofVirtual().name("shockwave-h3-stream").start(s);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("Cannot start an HTTP/3 stream thread", e);
+            stream.resetStream(Frames.H3_REQUEST_REJECTED);
+            streamEnded(s);
+        }
+    }
+
+    /** A request stream's exchange is over; the last one after GOAWAY closes the connection. */
+    void streamEnded(Http3Stream s) {
+        streams.remove(s);
+        boolean closeNow;
+        synchronized (this) {
+            active--;
+            if (active == 0) {
+                idleSince = System.nanoTime();
+            }
+            closeNow = active == 0 && goAwayId >= 0;
+        }
+        if (closeNow) {
+            closeNow(Frames.H3_NO_ERROR, "");
+        }
+    }
+
+    /** The client's unidirectional streams: one control stream, the QPACK streams, and others ignored. */
+    private void readUnidirectional(QuicStream stream) {
+        FrameInput in = new FrameInput(stream.getInputStream(), 256);
+        try {
+            long type = in.varintOrEnd();
+            if (type < 0) {
+                return;
+            }
+            if (type == Frames.CONTROL_STREAM || type == Frames.QPACK_ENCODER_STREAM || type == Frames.QPACK_DECODER_STREAM) {
+                synchronized (this) {
+                    boolean second = type == Frames.CONTROL_STREAM ? peerControlSeen
+                            : type == Frames.QPACK_ENCODER_STREAM ? peerEncoderSeen : peerDecoderSeen;
+                    if (second) {
+                        throw new Http3Exception(Frames.H3_STREAM_CREATION_ERROR, "a second critical stream of type " + type);
+                    }
+                    if (type == Frames.CONTROL_STREAM) {
+                        peerControlSeen = true;
+                    } else if (type == Frames.QPACK_ENCODER_STREAM) {
+                        peerEncoderSeen = true;
+                    } else {
+                        peerDecoderSeen = true;
+                    }
+                }
+                if (type == Frames.CONTROL_STREAM) {
+                    readControl(in);
+                } else {
+                    drainQpack(in, type);
+                }
+                if (!closed) {
+                    throw new Http3Exception(Frames.H3_CLOSED_CRITICAL_STREAM, "the client closed a critical stream");
+                }
+            } else if (type == Frames.PUSH_STREAM) {
+                throw new Http3Exception(Frames.H3_STREAM_CREATION_ERROR, "a client may not open a push stream");
+            } else {
+                // §6.2.3: unknown stream types are reserved for extensions; not read.
+                stream.abortReading(Frames.H3_STREAM_CREATION_ERROR);
+            }
+        } catch (Http3Exception e) {
+            connectionError(e);
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.debug("HTTP/3 stream from {} failed: {}", remote, e.toString());
+            }
+        }
+    }
+
+    /** The client's control stream (§6.2.1): SETTINGS first, then GOAWAY and frames this server does not use. */
+    private void readControl(FrameInput in) throws IOException, Http3Exception {
+        boolean first = true;
+        while (true) {
+            long type = in.varintOrEnd();
+            if (type < 0) {
+                return;
+            }
+            long length = in.varint();
+            if (first && type != Frames.SETTINGS) {
+                throw new Http3Exception(Frames.H3_MISSING_SETTINGS, "the control stream did not start with SETTINGS");
+            }
+            if (type == Frames.SETTINGS) {
+                if (!first) {
+                    throw new Http3Exception(Frames.H3_FRAME_UNEXPECTED, "a second SETTINGS frame");
+                }
+                readSettings(in, length);
+            } else if (type == Frames.DATA || type == Frames.HEADERS || type == Frames.PUSH_PROMISE
+                    || Frames.isReservedHttp2Type(type)) {
+                throw new Http3Exception(Frames.H3_FRAME_UNEXPECTED, "frame type " + type + " on the control stream");
+            } else {
+                // GOAWAY from a client concerns pushes, which this server never makes; CANCEL_PUSH,
+                // MAX_PUSH_ID and unknown frames likewise need nothing.
+                if (length > 1024) {
+                    throw new Http3Exception(Frames.H3_EXCESSIVE_LOAD, "a control frame of " + length + " bytes");
+                }
+                in.skip(length);
+            }
+            first = false;
+        }
+    }
+
+    private static void readSettings(FrameInput in, long length) throws IOException, Http3Exception {
+        if (length > 1024) {
+            throw new Http3Exception(Frames.H3_EXCESSIVE_LOAD, "SETTINGS of " + length + " bytes");
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload, 0, payload.length);
+        FrameInput p = new FrameInput(new java.io.ByteArrayInputStream(payload), 64);
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        while (true) {
+            long id;
+            long value;
+            try {
+                id = p.varintOrEnd();
+                if (id < 0) {
+                    return;
+                }
+                value = p.varint();
+            } catch (java.io.EOFException e) {
+                throw new Http3Exception(Frames.H3_FRAME_ERROR, "SETTINGS ends inside a setting");
+            }
+            if (!seen.add(id)) {
+                throw new Http3Exception(Frames.H3_SETTINGS_ERROR, "setting " + id + " twice");
+            }
+            if (id >= 0x2 && id <= 0x5) {
+                throw new Http3Exception(Frames.H3_SETTINGS_ERROR, "HTTP/2 setting " + id);
+            }
+            // The client's table capacity, field section size and blocked streams bound what this
+            // side may send: it uses no dynamic table, and its response headers are small.
+        }
+    }
+
+    private void drainQpack(FrameInput in, long type) throws IOException {
+        byte[] scratch = new byte[256];
+        while (in.read(scratch, 0, scratch.length) >= 0) {
+            // With a table capacity of 0 the client's encoder has nothing to insert; what it sends
+            // (at most a Set Dynamic Table Capacity of 0, or decoder acknowledgements) needs no answer.
+        }
+    }
+
+    /** §8: a connection error closes the QUIC connection with its code. */
+    void connectionError(Http3Exception e) {
+        LOG.debug("HTTP/3 connection error from {}: {}", remote, e.getMessage());
+        context.stats().error();
+        closeNow(e.code(), e.getMessage());
+    }
+
+    private void closeNow(long code, String reason) {
+        if (!closed) {
+            closed = true;
+            quic.close(code, reason);
+        }
+    }
+
+    // ---- the server's connection life-cycle ---------------------------------------------
+
+    @Override
+    public void closeGracefully() {
+        long id;
+        boolean idle;
+        synchronized (this) {
+            if (goAwayId >= 0 || closed) {
+                return;
+            }
+            goAwayId = lastStreamId + 4;
+            id = goAwayId;
+            idle = active == 0;
+        }
+        byte[] b = new byte[16];
+        int p = Frames.putFrameHeader(b, 0, Frames.GOAWAY, Frames.varintLength(id));
+        p = Frames.putVarint(b, p, id);
+        try {
+            synchronized (this) {
+                control.write(b, 0, p);
+                control.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("GOAWAY to {} not sent: {}", remote, e.toString());
+        }
+        if (idle) {
+            closeNow(Frames.H3_NO_ERROR, "");
+        }
+    }
+
+    @Override
+    public boolean closeGracefullyIfIdle() {
+        synchronized (this) {
+            if (active > 0) {
+                return false;
+            }
+        }
+        closeGracefully();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        closeNow(Frames.H3_NO_ERROR, "server closing");
+    }
+
+    @Override
+    public long idleSince() {
+        return idleSince;
+    }
+
+    @Override
+    public void checkDeadlines(long now) {
+        // QUIC's idle timeout ends a silent connection; here, responses the client does not take.
+        for (Http3Stream s : streams) {
+            s.checkDeadlines(now, writeTimeoutNanos);
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** Kwik: the QUIC connection is gone (closed by either side, or timed out). */
+    @Override
+    public void disconnected(ConnectionTerminatedEvent event) {
+        closed = true;
+        context.unregister(this);
+        context.stats().connectionClosed();
+    }
+}
