@@ -120,7 +120,9 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
 
     /** A request stream's exchange is over; the last one after GOAWAY closes the connection. */
     void streamEnded(Http3Stream s) {
-        streams.remove(s);
+        if (!s.outputPending()) {
+            streams.remove(s); // else the watchdog keeps an eye on it until Kwik has sent it all
+        }
         boolean closeNow;
         synchronized (this) {
             active--;
@@ -320,7 +322,13 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     public void checkDeadlines(long now) {
         // QUIC's idle timeout ends a silent connection; here, responses the client does not take.
         for (Http3Stream s : streams) {
-            s.checkDeadlines(now, writeTimeoutNanos);
+            if (s.isDone()) {
+                if (!s.outputPending() || now - s.doneAt() > writeTimeoutNanos) {
+                    streams.remove(s);
+                }
+            } else {
+                s.checkDeadlines(now, writeTimeoutNanos);
+            }
         }
     }
 

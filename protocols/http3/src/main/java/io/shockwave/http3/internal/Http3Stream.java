@@ -6,6 +6,7 @@ import io.shockwave.runtime.RequestBodyException;
 import io.shockwave.runtime.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.shockwave.transport.quic.KwikSendRescue;
 import tech.kwik.core.QuicStream;
 
 import java.io.EOFException;
@@ -37,6 +38,7 @@ final class Http3Stream implements Runnable {
     private OutputStream out;
     /** Set once the exchange is over: a body or output kept past the handler fails. */
     private volatile boolean done;
+    private long doneAt;
     private boolean reset; // guarded by this
     /** When the write to Kwik in progress started ({@link System#nanoTime()} | 1), or 0. */
     private volatile long writingSince;
@@ -57,6 +59,7 @@ final class Http3Stream implements Runnable {
         } catch (Http3Exception e) {
             connection.connectionError(e);
         } finally {
+            doneAt = System.nanoTime();
             done = true;
             connection.streamEnded(this);
         }
@@ -213,7 +216,11 @@ final class Http3Stream implements Runnable {
         return out;
     }
 
-    /** Writes to the QUIC stream, blocking while Kwik's send buffer is full; watched by {@link #checkWrite}. */
+    /**
+     * Writes to the QUIC stream, blocking while Kwik's send buffer is full; watched by
+     * {@link #checkDeadlines}. Kwik decides whether it lost the send request it queues
+     * (see {@link KwikSendRescue}) before the write returns, so it is looked at right here.
+     */
     void write(byte[] b, int off, int len) throws IOException {
         OutputStream o = out();
         writingSince = System.nanoTime() | 1;
@@ -222,22 +229,31 @@ final class Http3Stream implements Runnable {
         } finally {
             writingSince = 0;
         }
+        KwikSendRescue.rescue(o);
     }
 
-    /** Ends the response's bytes: the FIN, after what was written. */
+    /** Ends the response's bytes: the FIN, after what was written; the same look as after a write. */
     void closeOutput() throws IOException {
-        out().close();
+        OutputStream o = out();
+        o.close();
+        KwikSendRescue.rescue(o);
     }
 
     /**
-     * From the server's watchdog, every tick: a write that has waited past the write
-     * timeout (the client gives the stream no credit, or takes nothing) resets the stream,
-     * and the connection serves on. A write waiting longer than a moment gets a nudge: Kwik
-     * 0.10.8 can lose the request to send a stream's buffered bytes when its sender thread
-     * and the writer race ({@code StreamOutputStreamImpl.scheduleSendStreamFrameRequest}),
-     * and a writer blocked on the full buffer then waits for ever; an empty write from
-     * here queues the request again.
+     * From the server's watchdog, every tick: a read past its deadline is ended (the
+     * request's head or body did not arrive in time), and a write that has waited past the
+     * write timeout (the client gives the stream no credit, or takes nothing) resets the
+     * stream; the connection serves on. A write waiting longer than a moment gets its send
+     * request queued again, which Kwik 0.10.8 can lose ({@link KwikSendRescue}).
      */
+    /**
+     * Whether the stream still needs the watchdog once its exchange is over: Kwik may still
+     * hold response bytes whose send request it lost (see {@link KwikSendRescue}).
+     */
+    boolean outputPending() {
+        return out != null && KwikSendRescue.rescue(out);
+    }
+
     void checkDeadlines(long now, long writeTimeoutNanos) {
         long deadline = readDeadline;
         if (deadline != 0 && now - deadline > 0) {
@@ -255,9 +271,9 @@ final class Http3Stream implements Runnable {
             LOG.debug("HTTP/3 stream {} from {} took no response bytes for {} ms; resetting it", quic.getStreamId(),
                     connection.remoteAddress(), timeoutNanos / 1_000_000);
             resetStream(Frames.H3_REQUEST_CANCELLED);
-        } else if (now - since > NUDGE_AFTER_NANOS) {
+        } else if (now - since > NUDGE_AFTER_NANOS && !KwikSendRescue.rescue(out)) {
             try {
-                out().write(NOTHING, 0, 0);
+                out().write(NOTHING, 0, 0); // where Kwik's internals are closed to us
             } catch (IOException | RuntimeException e) {
                 // the stream is gone: the writer sees it too
             }
@@ -266,6 +282,15 @@ final class Http3Stream implements Runnable {
 
     private static final byte[] NOTHING = new byte[0];
     private static final long NUDGE_AFTER_NANOS = 50_000_000L;
+
+    boolean isDone() {
+        return done;
+    }
+
+    /** When the exchange ended; read after {@link #isDone()}. */
+    long doneAt() {
+        return doneAt;
+    }
 
     void checkCurrent() throws IOException {
         if (done) {
