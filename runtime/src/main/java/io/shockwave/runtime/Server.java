@@ -285,6 +285,9 @@ public final class Server implements AutoCloseable {
                 }
                 throw new UncheckedIOException("cannot bind " + listeners, e);
             }
+            if (!quic.isEmpty()) {
+                runtime.advertiseHttp3(quic.getFirst().port());
+            }
             Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved), List.copyOf(quic));
             LOG.info("Serving {} on {}", protocols.stream().map(ProtocolProvider::id).toList(), s.addresses());
             if (!quic.isEmpty()) {

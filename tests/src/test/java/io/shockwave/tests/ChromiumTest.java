@@ -59,6 +59,17 @@ class ChromiumTest {
         assertTrue(r.out().contains("<strong id=\"protocol\">HTTP/2</strong>"), r.out());
     }
 
+    /** Chromium forced onto QUIC for the demo's origin: the page names HTTP/3. */
+    @Test
+    void loadsTheDemoPageOverHttp3WhenForcedOntoQuic() throws Exception {
+        String origin = "127.0.0.1:" + server.http3Port();
+        Tool.Run r = dumpDom("https://" + origin + "/",
+                "--ignore-certificate-errors-spki-list=" + server.tls().spkiSha256(),
+                "--enable-quic", "--origin-to-force-quic-on=" + origin);
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.out().contains("<strong id=\"protocol\">HTTP/3</strong>"), r.out());
+    }
+
     /** Without the pin, the self-signed certificate is refused: the page never arrives. */
     @Test
     void refusesTheCertificateWithoutThePin() throws Exception {

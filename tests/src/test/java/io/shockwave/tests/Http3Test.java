@@ -48,6 +48,7 @@ class Http3Test {
     @BeforeAll
     static void start() {
         server = Server.builder()
+                .http("127.0.0.1", 0)
                 .https("127.0.0.1", 0)
                 .routes(r -> r
                         .get("/plaintext", (req, res) -> res.send("Hello over " + req.protocol()))
@@ -224,6 +225,23 @@ class Http3Test {
             Path got = downloads.resolve(Integer.toString(n));
             assertEquals(n, Files.exists(got) ? Files.size(got) : -1, "download " + i + ": " + r.stderr());
         }
+    }
+
+    /** RFC 7838: responses over TLS, HTTP/1.1 and h2 alike, name the HTTP/3 port; cleartext ones do not. */
+    @Test
+    void tcpResponsesOverTlsAdvertiseHttp3() throws Exception {
+        Tool curl = Tool.find("curl");
+        String expected = "alt-svc: h3=\":" + server.http3Port() + "\"; ma=86400";
+        String tls = "https://127.0.0.1:" + server.tlsPort() + "/plaintext";
+        for (String version : new String[] {"--http1.1", "--http2"}) {
+            Tool.Run r = curl.run(dir, 20, "--silent", "--show-error", "--insecure", version, "--include", tls);
+            assertEquals(0, r.exit(), r.stderr());
+            assertTrue(r.out().toLowerCase(java.util.Locale.ROOT).contains(expected), version + ":\n" + r.out());
+        }
+        Tool.Run clear = curl.run(dir, 20, "--silent", "--show-error", "--include",
+                "http://127.0.0.1:" + server.port() + "/plaintext");
+        assertEquals(0, clear.exit(), clear.stderr());
+        assertFalse(clear.out().toLowerCase(java.util.Locale.ROOT).contains("alt-svc"), clear.out());
     }
 
     @Test

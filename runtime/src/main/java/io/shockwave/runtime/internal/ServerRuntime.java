@@ -93,6 +93,18 @@ public final class ServerRuntime implements ServerContext {
     }
 
     @Override
+    public byte[] altSvc() {
+        return altSvc;
+    }
+
+    /** What TLS responses advertise from now on: HTTP/3 on {@code port} over UDP. */
+    public void advertiseHttp3(int port) {
+        altSvc = ("h3=\":" + port + "\"; ma=86400").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private volatile byte[] altSvc;
+
+    @Override
     public byte[] serverHeader() {
         return serverHeader;
     }

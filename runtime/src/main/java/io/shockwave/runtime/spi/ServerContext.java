@@ -26,6 +26,15 @@ public interface ServerContext {
     /** The value of the {@code Server} header, in ASCII, or {@code null} to send none. */
     byte[] serverHeader();
 
+    /**
+     * The {@code Alt-Svc} value that responses over TLS carry (RFC 7838), in ASCII, when the
+     * server also serves HTTP/3 ({@code h3=":8443"; ma=86400}); {@code null} otherwise. Read by
+     * a connection when it starts.
+     */
+    default byte[] altSvc() {
+        return null;
+    }
+
     /** Where connections borrow their I/O buffers while an exchange is in progress. */
     default BufferPool bufferPool() {
         return BufferPool.shared();

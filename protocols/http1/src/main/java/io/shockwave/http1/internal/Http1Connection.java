@@ -102,7 +102,8 @@ public final class Http1Connection {
         this.out = new OutputBuffer(channel, context.bufferPool());
         this.parser = new RequestParser(limits);
         this.request = new Http1Request(channel);
-        this.response = new Http1Response(this, out, context.serverHeader());
+        this.response = new Http1Response(this, out, context.serverHeader(),
+                channel.isSecure() ? context.altSvc() : null);
         this.fixedBody = new ContentLengthBody(this, in);
     }
 

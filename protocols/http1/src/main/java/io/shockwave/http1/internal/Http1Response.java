@@ -39,6 +39,8 @@ public final class Http1Response implements Response {
     private final Http1Connection connection;
     private final OutputBuffer out;
     private final byte[] serverLine;
+    /** {@code Alt-Svc} advertising HTTP/3, on TLS connections when the server serves it; else null. */
+    private final byte[] altSvcLine;
     private final Headers headers = new Headers(64, 4);
     private Headers trailers;
     private final BodyOutput output = new BodyOutput();
@@ -58,10 +60,11 @@ public final class Http1Response implements Response {
     /** A framing error of the handler's (more bytes than declared), latched so it cannot be swallowed. */
     private IOException failure;
 
-    Http1Response(Http1Connection connection, OutputBuffer out, byte[] serverHeader) {
+    Http1Response(Http1Connection connection, OutputBuffer out, byte[] serverHeader, byte[] altSvc) {
         this.connection = connection;
         this.out = out;
         this.serverLine = serverHeader == null ? null : line("Server: ", serverHeader);
+        this.altSvcLine = altSvc == null ? null : line("Alt-Svc: ", altSvc);
     }
 
     private static byte[] ascii(String s) {
@@ -282,6 +285,9 @@ public final class Http1Response implements Response {
         o.crlf();
         if (serverLine != null) {
             o.write(serverLine);
+        }
+        if (altSvcLine != null) {
+            o.write(altSvcLine);
         }
         writeFields(headers);
         if (status.allowsContent()) {

@@ -61,7 +61,7 @@ final class FrameWriter {
     FrameWriter(ConnectionChannel channel, Http2Connection connection, byte[] serverHeader, long writeTimeoutNanos) {
         this.channel = channel;
         this.connection = connection;
-        this.blocks = new HeaderBlocks(serverHeader);
+        this.blocks = new HeaderBlocks(serverHeader, channel.isSecure() ? connection.context.altSvc() : null);
         this.writeTimeoutNanos = writeTimeoutNanos;
     }
 

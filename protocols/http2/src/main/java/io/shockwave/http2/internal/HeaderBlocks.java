@@ -23,12 +23,16 @@ final class HeaderBlocks {
 
     private final HpackEncoder encoder = new HpackEncoder(4096);
     private final byte[] serverHeader;
+    /** {@code Alt-Svc} advertising HTTP/3 (TLS connections of a server that serves it), or null. */
+    private final byte[] altSvc;
+    private static final byte[] ALT_SVC = "alt-svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final byte[] digits = new byte[20];
     private byte[] block = new byte[512];
     private byte[] lowerName = new byte[64];
 
-    HeaderBlocks(byte[] serverHeader) {
+    HeaderBlocks(byte[] serverHeader, byte[] altSvc) {
         this.serverHeader = serverHeader;
+        this.altSvc = altSvc;
     }
 
     byte[] bytes() {
@@ -72,6 +76,9 @@ final class HeaderBlocks {
         at = field(DATE, HttpDate.now(), HpackEncoder.Indexing.INCREMENTAL, at);
         if (serverHeader != null) {
             at = field(SERVER, serverHeader, HpackEncoder.Indexing.INCREMENTAL, at);
+        }
+        if (altSvc != null) {
+            at = field(ALT_SVC, altSvc, HpackEncoder.Indexing.INCREMENTAL, at);
         }
         return at;
     }
