@@ -46,6 +46,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     private final long writeTimeoutNanos;
     final long bodyTimeoutNanos;
     final long headTimeoutNanos;
+    private final long lingerNanos;
     private volatile boolean closed;
 
     private Http3Connection(QuicConnection quic, ServerContext context) {
@@ -55,13 +56,26 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         this.writeTimeoutNanos = context.timeouts().write().toNanos();
         this.bodyTimeoutNanos = context.timeouts().bodyRead().toNanos();
         this.headTimeoutNanos = context.timeouts().requestHead().toNanos();
+        this.lingerNanos = context.timeouts().linger().toNanos();
     }
 
-    /** Starts serving {@code quic}: registers with the server and sends SETTINGS. */
+    /**
+     * Starts serving {@code quic}: registers with the server and sends SETTINGS. At the
+     * connection limit (shared with TCP) the longest-idle connection is closed to make room,
+     * or, when every one is busy, this one is closed at once with H3_EXCESSIVE_LOAD.
+     */
     public static Http3Connection open(QuicConnection quic, ServerContext context) {
         Http3Connection c = new Http3Connection(quic, context);
+        long open = context.stats().connectionOpened();
+        if (open > context.limits().maxConnections() && !context.evictIdleConnection()) {
+            context.stats().connectionRejected();
+            context.stats().connectionClosed();
+            LOG.debug("HTTP/3 connection from {} refused: {} connections open", c.remote, open - 1);
+            c.closed = true;
+            quic.close(Frames.H3_EXCESSIVE_LOAD, "too many connections");
+            return c;
+        }
         quic.setConnectionListener(c);
-        context.stats().connectionOpened();
         context.register(c);
         try {
             c.openControlStream();
@@ -118,21 +132,21 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         }
     }
 
-    /** A request stream's exchange is over; the last one after GOAWAY closes the connection. */
+    /**
+     * A request stream's exchange is over. After GOAWAY, the last one lets the connection
+     * close, though not at once: a CONNECTION_CLOSE now would drop response bytes Kwik has
+     * not sent (or must send again). The watchdog closes it once Kwik has framed every
+     * response and the linger time has passed, unless the client closes first.
+     */
     void streamEnded(Http3Stream s) {
         if (!s.outputPending()) {
             streams.remove(s); // else the watchdog keeps an eye on it until Kwik has sent it all
         }
-        boolean closeNow;
         synchronized (this) {
             active--;
             if (active == 0) {
                 idleSince = System.nanoTime();
             }
-            closeNow = active == 0 && goAwayId >= 0;
-        }
-        if (closeNow) {
-            closeNow(Frames.H3_NO_ERROR, "");
         }
     }
 
@@ -292,8 +306,8 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         } catch (IOException | RuntimeException e) {
             LOG.debug("GOAWAY to {} not sent: {}", remote, e.toString());
         }
-        if (idle) {
-            closeNow(Frames.H3_NO_ERROR, "");
+        if (idle && streams.isEmpty()) {
+            closeNow(Frames.H3_NO_ERROR, ""); // nothing in flight, nothing left to send
         }
     }
 
@@ -320,6 +334,14 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
 
     @Override
     public void checkDeadlines(long now) {
+        boolean finished;
+        synchronized (this) {
+            finished = goAwayId >= 0 && active == 0 && now - idleSince > lingerNanos;
+        }
+        if (finished && streams.isEmpty()) {
+            closeNow(Frames.H3_NO_ERROR, "");
+            return;
+        }
         // QUIC's idle timeout ends a silent connection; here, responses the client does not take.
         for (Http3Stream s : streams) {
             if (s.isDone()) {
