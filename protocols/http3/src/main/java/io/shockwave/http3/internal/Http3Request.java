@@ -18,7 +18,10 @@ final class Http3Request extends AbstractRequest {
 
     Http3Request(Http3Stream stream) {
         this.stream = stream;
+        target(NO_TARGET, 0, 0, -1, 0); // until :path is read: an error handler may ask for it
     }
+
+    private static final byte[] NO_TARGET = new byte[0];
 
     /** Sets the target from the {@code :path} value, split at the first '?'. */
     void target(String path) {

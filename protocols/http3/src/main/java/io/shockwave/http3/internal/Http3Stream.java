@@ -103,6 +103,11 @@ final class Http3Stream implements Runnable {
         readDeadline = (System.nanoTime() + connection.headTimeoutNanos) | 1;
         try {
             return readHeadFrames();
+        } catch (IOException e) {
+            if (body.timedOut) {
+                throw new HttpException(Status.REQUEST_TIMEOUT, "Request head not received in time");
+            }
+            throw e;
         } finally {
             readDeadline = 0;
             readingHead = false;
@@ -122,8 +127,11 @@ final class Http3Stream implements Runnable {
                 }
                 length = in.varint();
             } catch (IOException e) {
+                if (body.timedOut) {
+                    throw e; // answered 408 by readHead
+                }
                 LOG.debug("HTTP/3 request stream ended before its headers: {}", e.toString());
-                resetStream(body.timedOut ? Frames.H3_REQUEST_CANCELLED : Frames.H3_REQUEST_INCOMPLETE);
+                resetStream(Frames.H3_REQUEST_INCOMPLETE);
                 return false;
             }
             if (type == Frames.HEADERS) {
@@ -334,6 +342,8 @@ final class Http3Stream implements Runnable {
             if (len == 0) {
                 return 0;
             }
+            // Until bytes come: the frame headers are waited for as much as the payload.
+            readDeadline = (System.nanoTime() + connection.bodyTimeoutNanos) | 1;
             try {
                 while (frameLeft == 0) {
                     if (!nextDataFrame()) {
@@ -342,13 +352,7 @@ final class Http3Stream implements Runnable {
                         return -1;
                     }
                 }
-                int n;
-                readDeadline = (System.nanoTime() + connection.bodyTimeoutNanos) | 1;
-                try {
-                    n = in.read(b, off, (int) Math.min(len, frameLeft));
-                } finally {
-                    readDeadline = 0;
-                }
+                int n = in.read(b, off, (int) Math.min(len, frameLeft));
                 if (n < 0) {
                     throw new EOFException("stream ended inside a DATA frame");
                 }
@@ -376,6 +380,8 @@ final class Http3Stream implements Runnable {
                 // The client reset the stream or the connection went: an ordinary event.
                 clientGone = true;
                 throw fail(new RequestBodyException(Status.BAD_REQUEST, "Reading the request body failed: " + e, e));
+            } finally {
+                readDeadline = 0;
             }
         }
 
