@@ -270,8 +270,13 @@ public final class Server implements AutoCloseable {
                     bound.add(b);
                     if (l.isTls() && udp != null) {
                         // The same port number as TCP's (the one bound, if 0 was asked for), so that
-                        // Alt-Svc can name it and a client finds both behind one origin.
-                        quic.add(udp.bind(new Listener(l.host(), b.port(), 1, false, l.tls()), runtime));
+                        // Alt-Svc can name it and a client finds both behind one origin. HTTP/3 is an
+                        // addition: if that UDP port is taken, TCP serves on without it.
+                        try {
+                            quic.add(udp.bind(new Listener(l.host(), b.port(), 1, false, l.tls()), runtime));
+                        } catch (IOException e) {
+                            LOG.warn("No HTTP/3 beside {}: {}", b.address(), e.getMessage());
+                        }
                     }
                 }
             } catch (IOException e) {

@@ -37,6 +37,9 @@ class Http3FrameTest {
                 .timeouts(Timeouts.DEFAULT.withRequestHead(Duration.ofSeconds(1)).withBodyRead(Duration.ofSeconds(1)))
                 .routes(r -> r
                         .get("/plaintext", (req, res) -> res.send("Hello over " + req.protocol()))
+                        .get("/cookie", (req, res) -> res.send(req.headers().getAll("cookie").toString()))
+                        .get("/long-header", (req, res) -> res.header("x-long", "v".repeat(255))
+                                .header("x-longer", "w".repeat(4000)).send("ok"))
                         .post("/count", (req, res) -> {
                             byte[] all = req.body().readAllBytes();
                             res.send(all.length + " bytes, trailer " + req.trailers().get("x-checksum"));
@@ -145,6 +148,36 @@ class Http3FrameTest {
         try (H3RawClient c = H3RawClient.connectRaw(port, new byte[] {0x00, H3RawClient.SETTINGS, 0x02, 0x02, 0x00})) {
             assertEquals(0x109, connectionErrorFor(c));
         }
+    }
+
+    /**
+     * A string that claims to be 2 GiB long in a 10-byte field section: refused before any
+     * decoding (QPACK_DECOMPRESSION_FAILED), so nothing of that size is ever allocated.
+     */
+    @Test
+    void aStringLongerThanItsSectionEndsTheConnection() throws Exception {
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            byte[] block = {0x00, 0x00, 0x2F, (byte) 0xF8, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 'a', 'b'};
+            c.request(frame(H3RawClient.HEADERS, block), true);
+            assertEquals(0x200, connectionErrorFor(c));
+        }
+        assertEquals(200, exchange(get("/plaintext")).status()); // and the server serves on
+    }
+
+    /** §4.2.1: cookie crumbs in separate field lines reach the handler as one field. */
+    @Test
+    void cookieCrumbsAreJoined() throws Exception {
+        H3RawClient.Response r = exchange(get("/cookie", "cookie", "a=1", "cookie", "b=2"));
+        assertEquals("[a=1; b=2]", r.text());
+    }
+
+    /** Field values whose length needs a multi-byte integer (255: a continuation byte of exactly 128) arrive whole. */
+    @Test
+    void longResponseFieldsAreEncodedCorrectly() throws Exception {
+        H3RawClient.Response r = exchange(get("/long-header"));
+        assertEquals(200, r.status());
+        assertEquals("v".repeat(255), r.headers().get("x-long"));
+        assertEquals("w".repeat(4000), r.headers().get("x-longer"));
     }
 
     /** §6.2.1: a second control stream is H3_STREAM_CREATION_ERROR. */

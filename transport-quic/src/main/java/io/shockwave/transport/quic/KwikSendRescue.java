@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fields, which only works where Kwik's package is open to us: always on the class path,
  * and on the module path only with {@code --add-opens
  * tech.kwik.core/tech.kwik.core.stream=io.shockwave.transport.quic}. Without that,
- * {@link #isAvailable()} is false. Callers can then only nudge a blocked writer with an
- * empty write, which queues a request too.
+ * {@link #isAvailable()} is false and a lost request stays lost. (An empty write from
+ * another thread would queue one too, but it can land between a stream's last bytes and
+ * its FIN and make Kwik drop the FIN.)
  */
 public final class KwikSendRescue {
     private static final Logger LOG = LoggerFactory.getLogger(KwikSendRescue.class);
@@ -54,7 +55,9 @@ public final class KwikSendRescue {
             schedule = l.findVirtual(output, "scheduleSendStreamFrameRequest",
                     MethodType.methodType(void.class, boolean.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("Kwik's stream internals are not reachable; stalled sends are only nudged: {}", e.toString());
+            LOG.warn("Kwik's stream internals are not reachable ({}): an HTTP/3 response can stall when Kwik loses a "
+                    + "send request; add --add-opens tech.kwik.core/tech.kwik.core.stream=io.shockwave.transport.quic",
+                    e.toString());
             output = null;
         }
         OUTPUT = output;

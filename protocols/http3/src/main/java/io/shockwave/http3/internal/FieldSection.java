@@ -6,10 +6,9 @@ import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Method;
 import io.shockwave.runtime.Status;
 import tech.kwik.qpack.Decoder;
-import tech.kwik.qpack.Encoder;
+import java.nio.charset.StandardCharsets;
 
 import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,19 +23,102 @@ final class FieldSection {
     private static final List<String> CONNECTION_SPECIFIC =
             List.of("connection", "proxy-connection", "keep-alive", "transfer-encoding", "upgrade");
 
+    /** Built once: each build reads the static table from a resource, and its Huffman table is set up on first use. */
+    private static final Decoder DECODER = Decoder.newBuilder().build();
+    /** Entries of QPACK's static table (RFC 9204 Appendix A). */
+    private static final int STATIC_ENTRIES = 99;
+
+    static {
+        try {
+            DECODER.decodeStream(new ByteArrayInputStream(new byte[] {0, 0, 0x51, (byte) 0x81, 0x63})); // :path, Huffman
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private FieldSection() {
     }
 
-    /** Decodes a field section; the decoded size counts as RFC 9114 §4.2.2 does (name + value + 32 each). */
-    static List<Map.Entry<String, String>> decode(byte[] block, int length, int maxSize) throws Http3Exception,
-            HttpException {
-        // Required Insert Count and Base: both 0 without a dynamic table (RFC 9204 §4.5.1).
-        if (length < 2 || block[0] != 0 || (block[1] & 0x7F) != 0) {
+    /**
+     * Walks the field lines of a section (RFC 9204 §4.5) without decoding them: the prefix
+     * says no dynamic table, every reference is to the static table, every string fits in
+     * what is left, and there are at most {@code maxCount} lines. So what the QPACK library
+     * then allocates is bounded by the section's own size.
+     */
+    static void checkStructure(byte[] b, int length, int maxCount) throws Http3Exception, HttpException {
+        // Required Insert Count and Base: both 0 without a dynamic table (§4.5.1).
+        if (length < 2 || b[0] != 0 || (b[1] & 0xFF) != 0) {
             throw new Http3Exception(Frames.QPACK_DECOMPRESSION_FAILED, "a field section that needs the dynamic table");
         }
+        int[] at = {2};
+        int lines = 0;
+        while (at[0] < length) {
+            if (++lines > maxCount) {
+                throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many request header fields");
+            }
+            int first = b[at[0]] & 0xFF;
+            if ((first & 0x80) != 0) { // indexed field line: 1Txxxxxx
+                staticIndex((first & 0x40) != 0, integer(b, at, length, 6));
+            } else if ((first & 0x40) != 0) { // literal with name reference: 01NTxxxx
+                staticIndex((first & 0x10) != 0, integer(b, at, length, 4));
+                string(b, at, length, 7);
+            } else if ((first & 0x20) != 0) { // literal with literal name: 001NHxxx
+                string(b, at, length, 3);
+                string(b, at, length, 7);
+            } else { // post-base forms: only the dynamic table
+                throw new Http3Exception(Frames.QPACK_DECOMPRESSION_FAILED, "a post-base reference");
+            }
+        }
+    }
+
+    private static void staticIndex(boolean isStatic, long index) throws Http3Exception {
+        if (!isStatic || index >= STATIC_ENTRIES) {
+            throw new Http3Exception(Frames.QPACK_DECOMPRESSION_FAILED, "a reference outside the static table");
+        }
+    }
+
+    /** A prefixed integer (RFC 7541 §5.1) of {@code prefix} bits at {@code at[0]}; moves past it. */
+    private static long integer(byte[] b, int[] at, int length, int prefix) throws Http3Exception {
+        int max = (1 << prefix) - 1;
+        long v = b[at[0]++] & max;
+        if (v < max) {
+            return v;
+        }
+        for (int shift = 0; ; shift += 7) {
+            if (at[0] >= length || shift > 28) {
+                throw new Http3Exception(Frames.QPACK_DECOMPRESSION_FAILED, "a truncated or oversized integer");
+            }
+            int c = b[at[0]++] & 0xFF;
+            v += (long) (c & 0x7F) << shift;
+            if ((c & 0x80) == 0) {
+                return v;
+            }
+        }
+    }
+
+    /** A string literal whose length has a {@code prefix}-bit prefix (the H bit just above it); moves past it. */
+    private static void string(byte[] b, int[] at, int length, int prefix) throws Http3Exception {
+        if (at[0] >= length) {
+            throw new Http3Exception(Frames.QPACK_DECOMPRESSION_FAILED, "a truncated field line");
+        }
+        long n = integer(b, at, length, prefix);
+        if (n > length - at[0]) {
+            throw new Http3Exception(Frames.QPACK_DECOMPRESSION_FAILED, "a string longer than its field section");
+        }
+        at[0] += (int) n;
+    }
+
+    /**
+     * Decodes a field section; the decoded size counts as RFC 9114 §4.2.2 does (name + value
+     * + 32 each). The section is checked by {@link #checkStructure} before the QPACK library
+     * sees it: that library allocates each string at the length the section declares.
+     */
+    static List<Map.Entry<String, String>> decode(byte[] block, int length, int maxSize, int maxCount)
+            throws Http3Exception, HttpException {
+        checkStructure(block, length, maxCount);
         List<Map.Entry<String, String>> fields;
         try {
-            fields = Decoder.newBuilder().build().decodeStream(new ByteArrayInputStream(block, 0, length));
+            fields = DECODER.decodeStream(new ByteArrayInputStream(block, 0, length));
         } catch (Exception e) {
             throw new Http3Exception(Frames.QPACK_DECOMPRESSION_FAILED, "QPACK: " + e.getMessage());
         }
@@ -57,6 +139,7 @@ final class FieldSection {
         String authority = null;
         String path = null;
         boolean regular = false;
+        String cookies = null;
         if (fields.size() > maxCount) {
             throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many request header fields");
         }
@@ -86,7 +169,15 @@ final class FieldSection {
             if (name.equals("te") && !value.equals("trailers")) {
                 throw malformed("TE other than trailers");
             }
+            if (name.equals("cookie")) {
+                // §4.2.1: a cookie split into several field lines is one again, joined by "; ".
+                cookies = cookies == null ? value : cookies + "; " + value;
+                continue;
+            }
             headers.add(name, value);
+        }
+        if (cookies != null) {
+            headers.add(HeaderName.COOKIE, cookies);
         }
         if (method == null) {
             throw malformed("no :method");
@@ -177,18 +268,49 @@ final class FieldSection {
         return new HttpException(Status.BAD_REQUEST, "Malformed request: " + why);
     }
 
-    /** Encodes a response's (or trailers') field section: {@code :status} first when {@code status} > 0. */
+    /**
+     * Encodes a response's (or trailers') field section: {@code :status} first when
+     * {@code status} > 0, then every field as a literal with a literal name, without Huffman
+     * (RFC 9204 §4.5.6). Simple and always valid; the static table and Huffman would save a
+     * few dozen bytes per response. (The QPACK library's encoder writes a broken integer for
+     * lengths of exactly 255 and replaces non-ASCII bytes, so it is not used.)
+     */
     static byte[] encode(int status, Headers headers) {
-        List<Map.Entry<String, String>> fields = new ArrayList<>(headers.size() + 1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + 16 * headers.size());
+        out.write(0); // Required Insert Count 0
+        out.write(0); // Base 0
         if (status > 0) {
-            fields.add(Map.entry(":status", Integer.toString(status)));
+            literal(out, STATUS, Integer.toString(status).getBytes(StandardCharsets.US_ASCII));
         }
         for (int i = 0; i < headers.size(); i++) {
-            fields.add(Map.entry(headers.name(i).toLowerCase(java.util.Locale.ROOT), headers.value(i)));
+            literal(out, headers.name(i).toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1),
+                    headers.value(i).getBytes(StandardCharsets.ISO_8859_1));
         }
-        java.nio.ByteBuffer b = Encoder.newBuilder().build().compressHeaders(fields);
-        byte[] out = new byte[b.limit()]; // the encoder leaves its position at the end
-        b.get(0, out);
-        return out;
+        return out.toByteArray();
+    }
+
+    private static final byte[] STATUS = ":status".getBytes(StandardCharsets.US_ASCII);
+
+    private static void literal(java.io.ByteArrayOutputStream out, byte[] name, byte[] value) {
+        writeInteger(out, 0x20, 3, name.length); // 001 N=0 H=0, 3-bit name length
+        out.write(name, 0, name.length);
+        writeInteger(out, 0x00, 7, value.length); // H=0, 7-bit value length
+        out.write(value, 0, value.length);
+    }
+
+    /** A prefixed integer (RFC 7541 §5.1): {@code bits} above a {@code prefix}-bit value. */
+    static void writeInteger(java.io.ByteArrayOutputStream out, int bits, int prefix, int value) {
+        int max = (1 << prefix) - 1;
+        if (value < max) {
+            out.write(bits | value);
+            return;
+        }
+        out.write(bits | max);
+        value -= max;
+        while (value >= 0x80) {
+            out.write((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.write(value);
     }
 }

@@ -275,11 +275,13 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     }
 
     private void closeNow(long code, String reason) {
-        if (!closed) {
+        if (closing.compareAndSet(false, true)) {
             closed = true;
             quic.close(code, reason);
         }
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     // ---- the server's connection life-cycle ---------------------------------------------
 
@@ -314,7 +316,8 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     @Override
     public boolean closeGracefullyIfIdle() {
         synchronized (this) {
-            if (active > 0) {
+            // One already closing does not make room again: eviction must pick another.
+            if (active > 0 || goAwayId >= 0 || closed) {
                 return false;
             }
         }
@@ -329,7 +332,9 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
 
     @Override
     public long idleSince() {
-        return idleSince;
+        synchronized (this) {
+            return goAwayId >= 0 || closed ? 0 : idleSince; // closing: not a candidate for eviction
+        }
     }
 
     @Override
@@ -363,7 +368,12 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     @Override
     public void disconnected(ConnectionTerminatedEvent event) {
         closed = true;
-        context.unregister(this);
-        context.stats().connectionClosed();
+        // Kwik may report the end twice (our close racing the client's or the idle timer's).
+        if (ended.compareAndSet(false, true)) {
+            context.unregister(this);
+            context.stats().connectionClosed();
+        }
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 }

@@ -141,7 +141,8 @@ final class Http3Stream implements Runnable {
                 }
                 byte[] block = new byte[(int) length];
                 in.readFully(block, 0, block.length);
-                java.util.List<Map.Entry<String, String>> fields = FieldSection.decode(block, block.length, max);
+                java.util.List<Map.Entry<String, String>> fields = FieldSection.decode(block, block.length, max,
+                        connection.context.limits().maxHeaderCount());
                 FieldSection.toRequest(fields, request, connection.context.limits().maxHeaderCount());
                 return true;
             }
@@ -251,8 +252,9 @@ final class Http3Stream implements Runnable {
      * From the server's watchdog, every tick: a read past its deadline is ended (the
      * request's head or body did not arrive in time), and a write that has waited past the
      * write timeout (the client gives the stream no credit, or takes nothing) resets the
-     * stream; the connection serves on. A write waiting longer than a moment gets its send
-     * request queued again, which Kwik 0.10.8 can lose ({@link KwikSendRescue}).
+     * stream; the connection serves on. A write that waits gets its send request queued
+     * again if Kwik 0.10.8 lost it ({@link KwikSendRescue}). (An empty write from here, the
+     * other way to queue one, could land between the last bytes and the FIN and lose the FIN.)
      */
     /**
      * Whether the stream still needs the watchdog once its exchange is over: Kwik may still
@@ -279,17 +281,10 @@ final class Http3Stream implements Runnable {
             LOG.debug("HTTP/3 stream {} from {} took no response bytes for {} ms; resetting it", quic.getStreamId(),
                     connection.remoteAddress(), timeoutNanos / 1_000_000);
             resetStream(Frames.H3_REQUEST_CANCELLED);
-        } else if (now - since > NUDGE_AFTER_NANOS && !KwikSendRescue.rescue(out)) {
-            try {
-                out().write(NOTHING, 0, 0); // where Kwik's internals are closed to us
-            } catch (IOException | RuntimeException e) {
-                // the stream is gone: the writer sees it too
-            }
+        } else {
+            KwikSendRescue.rescue(out);
         }
     }
-
-    private static final byte[] NOTHING = new byte[0];
-    private static final long NUDGE_AFTER_NANOS = 50_000_000L;
 
     boolean isDone() {
         return done;
@@ -404,7 +399,8 @@ final class Http3Stream implements Runnable {
                     }
                     byte[] block = new byte[(int) length];
                     in.readFully(block, 0, block.length);
-                    FieldSection.toTrailers(FieldSection.decode(block, block.length, max), request.trailers());
+                    FieldSection.toTrailers(FieldSection.decode(block, block.length, max,
+                            connection.context.limits().maxHeaderCount()), request.trailers());
                     if (in.varintOrEnd() >= 0) {
                         throw new Http3Exception(Frames.H3_FRAME_UNEXPECTED, "a frame after the trailers");
                     }
