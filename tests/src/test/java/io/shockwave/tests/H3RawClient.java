@@ -91,6 +91,10 @@ final class H3RawClient implements AutoCloseable {
         }
     }
 
+    QuicStream control() {
+        return control;
+    }
+
     /** Opens a unidirectional stream and writes {@code bytes} on it (its type first), left open. */
     QuicStream unidirectional(byte[] bytes) throws IOException {
         QuicStream s = quic.createStream(false);

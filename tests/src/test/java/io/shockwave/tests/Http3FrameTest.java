@@ -87,6 +87,8 @@ class Http3FrameTest {
                 get("/plaintext", "transfer-encoding", "chunked"),
                 get("/plaintext", "te", "gzip"), // TE other than trailers
                 get("/plaintext", "x-bad", "line\r\nbreak"),
+                headers(":method", "GET", ":scheme", "https", ":path", "plaintext"), // not origin-form
+                headers(":method", "POST", ":scheme", "https", ":path", "/count", "content-length", "+5"),
         };
         for (int i = 0; i < malformed.length; i++) {
             H3RawClient.Response r;
@@ -116,6 +118,22 @@ class Http3FrameTest {
         H3RawClient.Response r = exchange(request);
         assertEquals(200, r.status());
         assertEquals("300 bytes, trailer abc", r.text());
+    }
+
+    @Test
+    void unknownFramesAfterTheTrailersAreIgnored() throws Exception {
+        byte[] request = concat(headers(":method", "POST", ":scheme", "https", ":path", "/count"),
+                frame(DATA, new byte[7]), headers("x-checksum", "t"), frame(0x21, new byte[3]));
+        assertEquals("7 bytes, trailer t", exchange(request).text());
+    }
+
+    /** §6.2.1: the client's control stream must stay open; closing it is H3_CLOSED_CRITICAL_STREAM. */
+    @Test
+    void closingTheControlStreamEndsTheConnection() throws Exception {
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            c.control().getOutputStream().close();
+            assertEquals(0x104, connectionErrorFor(c));
+        }
     }
 
     @Test

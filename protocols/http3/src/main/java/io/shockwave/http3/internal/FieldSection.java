@@ -189,6 +189,10 @@ final class FieldSection {
         if (scheme == null || path == null || path.isEmpty()) {
             throw malformed("no :scheme or :path");
         }
+        // §4.3.1: an origin-form or (OPTIONS only) asterisk-form target
+        if (path.charAt(0) != '/' && !(path.equals("*") && m == Method.OPTIONS)) {
+            throw malformed(":path is neither absolute nor '*' for OPTIONS");
+        }
         if (m == null) {
             throw new HttpException(Status.NOT_IMPLEMENTED, "Method not implemented");
         }
@@ -205,11 +209,10 @@ final class FieldSection {
         request.target(path);
         String length = headers.get(HeaderName.CONTENT_LENGTH);
         if (length != null) {
-            try {
-                request.contentLength = Long.parseLong(length);
-            } catch (NumberFormatException e) {
+            if (length.isEmpty() || length.length() > 18 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw malformed("content-length is not a number");
             }
+            request.contentLength = Long.parseLong(length);
             if (request.contentLength < 0 || headers.getAll(HeaderName.CONTENT_LENGTH).size() > 1) {
                 throw malformed("bad content-length");
             }

@@ -77,12 +77,16 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         }
         quic.setConnectionListener(c);
         context.register(c);
-        try {
-            c.openControlStream();
-        } catch (IOException e) {
-            LOG.debug("HTTP/3 connection from {} ended at its start: {}", c.remote, e.toString());
-            c.close();
-        }
+        // Not on Kwik's thread that calls this: opening a stream waits for the client's credit
+        // for unidirectional streams, which a hostile client never gives.
+        Thread.ofVirtual().name("shockwave-h3-control").start(() -> {
+            try {
+                c.openControlStream();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("HTTP/3 connection from {} ended at its start: {}", c.remote, e.toString());
+                c.close();
+            }
+        });
         return c;
     }
 
@@ -153,6 +157,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     /** The client's unidirectional streams: one control stream, the QPACK streams, and others ignored. */
     private void readUnidirectional(QuicStream stream) {
         FrameInput in = new FrameInput(stream.getInputStream(), 256);
+        boolean critical = false;
         try {
             long type = in.varintOrEnd();
             if (type < 0) {
@@ -173,6 +178,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
                         peerDecoderSeen = true;
                     }
                 }
+                critical = true;
                 if (type == Frames.CONTROL_STREAM) {
                     readControl(in);
                 } else {
@@ -190,7 +196,10 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         } catch (Http3Exception e) {
             connectionError(e);
         } catch (IOException e) {
-            if (!closed) {
+            if (critical && !closed) {
+                // §6.2.1: a critical stream that ends or is reset ends the connection.
+                connectionError(new Http3Exception(Frames.H3_CLOSED_CRITICAL_STREAM, "a critical stream failed: " + e));
+            } else if (!closed) {
                 LOG.debug("HTTP/3 stream from {} failed: {}", remote, e.toString());
             }
         }
@@ -302,6 +311,9 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         p = Frames.putVarint(b, p, id);
         try {
             synchronized (this) {
+                if (control == null) {
+                    throw new IOException("no control stream yet");
+                }
                 control.write(b, 0, p);
                 control.flush();
             }

@@ -105,6 +105,7 @@ final class Http3Stream implements Runnable {
             return readHeadFrames();
         } catch (IOException e) {
             if (body.timedOut) {
+                Thread.interrupted(); // as for the body
                 throw new HttpException(Status.REQUEST_TIMEOUT, "Request head not received in time");
             }
             throw e;
@@ -370,6 +371,7 @@ final class Http3Stream implements Runnable {
                 throw fail(new RequestBodyException(e.status(), e.getMessage()));
             } catch (IOException e) {
                 if (timedOut) {
+                    Thread.interrupted(); // Kwik interrupts the reader it aborts: the 408 must still be written
                     throw fail(new RequestBodyException(Status.REQUEST_TIMEOUT, "Request body not received in time"));
                 }
                 // The client reset the stream or the connection went: an ordinary event.
@@ -401,8 +403,12 @@ final class Http3Stream implements Runnable {
                     in.readFully(block, 0, block.length);
                     FieldSection.toTrailers(FieldSection.decode(block, block.length, max,
                             connection.context.limits().maxHeaderCount()), request.trailers());
-                    if (in.varintOrEnd() >= 0) {
-                        throw new Http3Exception(Frames.H3_FRAME_UNEXPECTED, "a frame after the trailers");
+                    for (long next; (next = in.varintOrEnd()) >= 0; ) {
+                        if (next == Frames.DATA || next == Frames.HEADERS) {
+                            throw new Http3Exception(Frames.H3_FRAME_UNEXPECTED, "a frame after the trailers");
+                        }
+                        checkFrameType(next);
+                        in.skip(in.varint()); // §9: unknown frame types are ignored
                     }
                     return false;
                 }
