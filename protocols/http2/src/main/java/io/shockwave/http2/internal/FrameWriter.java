@@ -431,6 +431,17 @@ final class FrameWriter {
         }
     }
 
+    /**
+     * Waits, at most {@code nanos}, for a write that another thread is making to end: the
+     * connection is about to close, and the GOAWAY that write carries must leave first.
+     */
+    void awaitOtherWriter(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (writing != 0 && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
     private void failed(IOException e) {
         synchronized (this) {
             if (failure == null) {

@@ -150,6 +150,9 @@ public final class Http2Connection {
             LOG.warn("HTTP/2 connection from {} failed", channel.remoteAddress(), e);
         } finally {
             if (!suspended) {
+                // A graceful close asked from another thread writes its GOAWAY there
+                // (closeRequested): closing the socket under that write would lose it.
+                writer.awaitOtherWriter(lingerMillis * 1_000_000L);
                 channel.close();
                 writer.closed();
                 abandonAll();
