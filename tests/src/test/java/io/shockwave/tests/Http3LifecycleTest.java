@@ -69,10 +69,20 @@ class Http3LifecycleTest {
     /** Beyond maxConnections, with every connection busy, a new QUIC connection is refused and the others serve on. */
     @Test
     void connectionsBeyondTheLimitAreRefused() throws Exception {
+        refusesASecondConnection(Limits.DEFAULT.withMaxConnections(1));
+    }
+
+    /** QUIC has a lower limit of its own (Kwik's threads per connection): beyond it, refused even when TCP has room. */
+    @Test
+    void quicConnectionsBeyondTheirOwnLimitAreRefused() throws Exception {
+        refusesASecondConnection(Limits.DEFAULT.withMaxQuicConnections(1));
+    }
+
+    private static void refusesASecondConnection(Limits limits) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
         Server server = Server.builder().https("127.0.0.1", 0)
-                .limits(Limits.DEFAULT.withMaxConnections(1))
+                .limits(limits)
                 .routes(r -> r
                         .get("/wait", (req, res) -> {
                             entered.countDown();

@@ -21,10 +21,11 @@ public final class Http3Provider implements QuicProtocolProvider {
 
     @Override
     public ApplicationProtocolConnectionFactory connectionFactory(ServerContext context) {
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
         return new ApplicationProtocolConnectionFactory() {
             @Override
             public ApplicationProtocolConnection createConnection(String protocol, QuicConnection connection) {
-                return Http3Connection.open(connection, context);
+                return Http3Connection.open(connection, context, open);
             }
 
             @Override

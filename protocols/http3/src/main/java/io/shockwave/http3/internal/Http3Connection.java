@@ -13,6 +13,7 @@ import tech.kwik.core.server.ApplicationProtocolConnection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One HTTP/3 connection (RFC 9114) on a QUIC connection that Kwik owns. It opens the
@@ -29,6 +30,8 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
 
     final QuicConnection quic;
     final ServerContext context;
+    /** The server's QUIC connections open, for {@link io.shockwave.runtime.Limits#maxQuicConnections}. */
+    private final AtomicInteger quicOpen;
     private final InetSocketAddress remote;
     private OutputStream control;
     private boolean peerControlSeen;
@@ -49,9 +52,10 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     private final long lingerNanos;
     private volatile boolean closed;
 
-    private Http3Connection(QuicConnection quic, ServerContext context) {
+    private Http3Connection(QuicConnection quic, ServerContext context, AtomicInteger quicOpen) {
         this.quic = quic;
         this.context = context;
+        this.quicOpen = quicOpen;
         this.remote = quic instanceof tech.kwik.core.server.ServerConnection s ? s.getInitialRemoteAddress() : null;
         this.writeTimeoutNanos = context.timeouts().write().toNanos();
         this.bodyTimeoutNanos = context.timeouts().bodyRead().toNanos();
@@ -64,14 +68,19 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
      * connection limit (shared with TCP) the longest-idle connection is closed to make room,
      * or, when every one is busy, this one is closed at once with H3_EXCESSIVE_LOAD.
      */
-    public static Http3Connection open(QuicConnection quic, ServerContext context) {
-        Http3Connection c = new Http3Connection(quic, context);
+    public static Http3Connection open(QuicConnection quic, ServerContext context, AtomicInteger quicOpen) {
+        Http3Connection c = new Http3Connection(quic, context, quicOpen);
         long open = context.stats().connectionOpened();
-        if (open > context.limits().maxConnections() && !context.evictIdleConnection()) {
+        int quicCount = quicOpen.incrementAndGet();
+        boolean overQuic = quicCount > context.limits().maxQuicConnections();
+        if (overQuic || (open > context.limits().maxConnections() && !context.evictIdleConnection())) {
             context.stats().connectionRejected();
             context.stats().connectionClosed();
-            LOG.debug("HTTP/3 connection from {} refused: {} connections open", c.remote, open - 1);
+            quicOpen.decrementAndGet();
+            LOG.debug("HTTP/3 connection from {} refused: {} connections open, {} of them QUIC", c.remote, open - 1,
+                    quicCount - 1);
             c.closed = true;
+            c.ended.set(true);
             quic.close(Frames.H3_EXCESSIVE_LOAD, "too many connections");
             return c;
         }
@@ -384,6 +393,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         if (ended.compareAndSet(false, true)) {
             context.unregister(this);
             context.stats().connectionClosed();
+            quicOpen.decrementAndGet();
         }
     }
 
