@@ -2,11 +2,9 @@ package io.shockwave.http1.internal;
 
 import io.shockwave.runtime.RequestBodyException;
 import io.shockwave.runtime.Status;
-import io.shockwave.runtime.spi.BufferPool;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.util.Objects;
 
@@ -76,20 +74,8 @@ abstract class RequestBody extends InputStream {
 
     /** As {@link InputStream#transferTo}, through a pooled buffer instead of a new 16 KiB one per call. */
     @Override
-    public final long transferTo(OutputStream out) throws IOException {
-        Objects.requireNonNull(out, "out");
-        BufferPool pool = connection.bufferPool();
-        byte[] buf = pool.acquire();
-        try {
-            long total = 0;
-            for (int n; (n = read(buf, 0, buf.length)) >= 0; ) {
-                out.write(buf, 0, n);
-                total += n;
-            }
-            return total;
-        } finally {
-            pool.release(buf);
-        }
+    public final long transferTo(java.io.OutputStream out) throws IOException {
+        return connection.bufferPool().transfer(this, out);
     }
 
     /** The failure that ended this body, or null while it has not failed. */

@@ -365,19 +365,7 @@ final class Http2Stream implements Runnable {
         /** As {@link InputStream#transferTo}, through a pooled buffer instead of a new 16 KiB one per call. */
         @Override
         public long transferTo(java.io.OutputStream out) throws IOException {
-            java.util.Objects.requireNonNull(out, "out");
-            io.shockwave.runtime.spi.BufferPool pool = context.bufferPool();
-            byte[] buf = pool.acquire();
-            try {
-                long total = 0;
-                for (int n; (n = read(buf, 0, buf.length)) >= 0; ) {
-                    out.write(buf, 0, n);
-                    total += n;
-                }
-                return total;
-            } finally {
-                pool.release(buf);
-            }
+            return context.bufferPool().transfer(this, out);
         }
 
         @Override

@@ -435,20 +435,8 @@ final class Http3Stream implements Runnable {
 
         /** As {@link InputStream#transferTo}, through a pooled buffer instead of a new 16 KiB one per call. */
         @Override
-        public long transferTo(OutputStream out) throws IOException {
-            java.util.Objects.requireNonNull(out, "out");
-            io.shockwave.runtime.spi.BufferPool pool = connection.context.bufferPool();
-            byte[] buf = pool.acquire();
-            try {
-                long total = 0;
-                for (int n; (n = read(buf, 0, buf.length)) >= 0; ) {
-                    out.write(buf, 0, n);
-                    total += n;
-                }
-                return total;
-            } finally {
-                pool.release(buf);
-            }
+        public long transferTo(java.io.OutputStream out) throws IOException {
+            return connection.context.bufferPool().transfer(this, out);
         }
     }
 }
