@@ -33,6 +33,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     /** The server's QUIC connections open, for {@link io.shockwave.runtime.Limits#maxQuicConnections}. */
     private final AtomicInteger quicOpen;
     private final InetSocketAddress remote;
+    /** The server's control stream, once open; guarded by this. */
     private OutputStream control;
     private boolean peerControlSeen;
     private boolean peerEncoderSeen;
@@ -66,7 +67,8 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     /**
      * Starts serving {@code quic}: registers with the server and sends SETTINGS. At the
      * connection limit (shared with TCP) the longest-idle connection is closed to make room,
-     * or, when every one is busy, this one is closed at once with H3_EXCESSIVE_LOAD.
+     * or, when every one is busy, this one is closed at once with H3_EXCESSIVE_LOAD; the
+     * same beyond the QUIC connections' own limit.
      */
     public static Http3Connection open(QuicConnection quic, ServerContext context, AtomicInteger quicOpen) {
         Http3Connection c = new Http3Connection(quic, context, quicOpen);
@@ -101,7 +103,6 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
 
     private void openControlStream() throws IOException {
         QuicStream stream = quic.createStream(false);
-        control = stream.getOutputStream();
         byte[] b = new byte[32];
         int at = Frames.putVarint(b, 0, Frames.CONTROL_STREAM);
         int settingsStart = at + 2; // type and a one-byte length, filled in below
@@ -112,6 +113,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         b[at] = Frames.SETTINGS;
         b[at + 1] = (byte) (p - settingsStart);
         synchronized (this) {
+            control = stream.getOutputStream();
             control.write(b, 0, p);
             control.flush();
         }

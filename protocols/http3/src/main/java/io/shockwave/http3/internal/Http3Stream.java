@@ -35,7 +35,8 @@ final class Http3Stream implements Runnable {
     final Http3Request request = new Http3Request(this);
     private final Http3Response response = new Http3Response(this);
     private final Body body = new Body();
-    private OutputStream out;
+    /** Kwik's output of the stream, once the response writes; read by the watchdog too. */
+    private volatile OutputStream out;
     /** Set once the exchange is over: a body or output kept past the handler fails. */
     private volatile boolean done;
     private long doneAt;
