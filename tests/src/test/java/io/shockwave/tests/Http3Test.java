@@ -244,6 +244,41 @@ class Http3Test {
         assertFalse(clear.out().toLowerCase(java.util.Locale.ROOT).contains("alt-svc"), clear.out());
     }
 
+    /**
+     * 0-RTT (RFC 9114 §10.9, RFC 8470): a client resuming with early data gets its safe
+     * requests answered, and unsafe ones 425 Too Early, never a broken connection. (The
+     * server's tickets offer no early data; ngtcp2's client sends it anyway, and Kwik
+     * accepts it.)
+     */
+    @Test
+    void earlyDataServesSafeRequestsAndAnswersOthersTooEarly() throws Exception {
+        Tool gtls = Tool.find("gtlsclient");
+        Path session = dir.resolve("session.pem");
+        Path parameters = dir.resolve("tp.bin");
+        String port = Integer.toString(server.http3Port());
+        String[] resume = {"--exit-on-first-stream-close", "--timeout=10s", "--session-file=" + session,
+                "--tp-file=" + parameters, "127.0.0.1", port};
+        Tool.Run first = gtls.run(dir, 30, concat(resume, base + "/plaintext"));
+        assertTrue(first.stderr().contains("[:status: 200]"), first.stderr());
+        assertTrue(Files.exists(session) && Files.exists(parameters), "no session saved: " + first.stderr());
+
+        Tool.Run get = gtls.run(dir, 30, concat(resume, base + "/plaintext"));
+        assertTrue(get.stderr().contains("type=0RTT"), "no early data was sent: " + get.stderr());
+        assertTrue(get.stderr().contains("[:status: 200]"), get.stderr());
+
+        Path body = Files.write(dir.resolve("body"), new byte[] {1, 2, 3});
+        Tool.Run post = gtls.run(dir, 30, concat(new String[] {"-m", "POST", "-d", body.toString()},
+                concat(resume, base + "/echo")));
+        assertTrue(post.stderr().contains("type=0RTT"), "no early data was sent: " + post.stderr());
+        assertTrue(post.stderr().contains("[:status: 425]"), post.stderr());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test
     void gtlsclientSeesTheResponseHeaders() throws Exception {
         Tool.Run r = Tool.find("gtlsclient").run(dir, 30, "--exit-on-first-stream-close", "--timeout=10s",

@@ -129,6 +129,7 @@ public final class QuicTransport implements TransportProvider {
             implements ApplicationProtocolConnectionFactory {
         @Override
         public ApplicationProtocolConnection createConnection(String alpn, QuicConnection connection) {
+            KwikEarlyData.refuse(connection); // before Kwik writes this connection's session ticket
             if (!accepting.get()) {
                 connection.close(QuicConstants.TransportErrorCode.CONNECTION_REFUSED, "server stopping");
                 return new ApplicationProtocolConnection() {

@@ -90,15 +90,59 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         context.register(c);
         // Not on Kwik's thread that calls this: opening a stream waits for the client's credit
         // for unidirectional streams, which a hostile client never gives.
-        Thread.ofVirtual().name("shockwave-h3-control").start(() -> {
-            try {
-                c.openControlStream();
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("HTTP/3 connection from {} ended at its start: {}", c.remote, e.toString());
-                c.close();
-            }
-        });
+        Thread.ofVirtual().name("shockwave-h3-control").start(c::start);
         return c;
+    }
+
+    /**
+     * Opens the server's control stream. Kwik starts the application protocol before the
+     * handshake completes when a client resumes with 0-RTT early data (it accepts early data
+     * whatever the ticket said); streams cannot be opened then, so this waits for the
+     * handshake, and the requests that came before it are early data (see {@link #isEarly}).
+     */
+    private void start() {
+        try {
+            try {
+                openControlStream();
+            } catch (IOException notYet) {
+                startedEarly = true;
+                if (!connectedLatch.await(headTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    throw new IOException("the handshake did not complete after early data");
+                }
+                openControlStream();
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            LOG.debug("HTTP/3 connection from {} ended at its start: {}", remote, e.toString());
+            close();
+        } finally {
+            establishedLatch.countDown();
+        }
+    }
+
+    /** Kwik: the handshake is complete (reported only when the protocol started before it). */
+    @Override
+    public void connected(tech.kwik.core.ConnectionEstablishedEvent event) {
+        connectedLatch.countDown();
+    }
+
+    private final java.util.concurrent.CountDownLatch connectedLatch = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch establishedLatch = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean startedEarly;
+
+    /**
+     * Whether a request on a stream that arrived before the handshake completed (as far as
+     * this connection could tell then) came as 0-RTT early data: it waits until the
+     * connection has started, and is early if the protocol started early. Early data can be
+     * replayed: RFC 8470.
+     */
+    boolean isEarly(boolean acceptedBeforeHandshake) throws InterruptedException {
+        establishedLatch.await(headTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return startedEarly && acceptedBeforeHandshake;
+    }
+
+    /** Whether the handshake is still to complete (only possible when the protocol started early). */
+    boolean beforeHandshake() {
+        return connectedLatch.getCount() > 0 && establishedLatch.getCount() > 0;
     }
 
     private void openControlStream() throws IOException {

@@ -47,9 +47,13 @@ final class Http3Stream implements Runnable {
     private volatile long readDeadline;
     private volatile boolean readingHead;
 
+    /** Whether the stream arrived while the handshake was still to complete: 0-RTT early data, if it started early. */
+    private final boolean beforeHandshake;
+
     Http3Stream(Http3Connection connection, QuicStream quic) {
         this.connection = connection;
         this.quic = quic;
+        this.beforeHandshake = connection.beforeHandshake();
         this.in = new FrameInput(quic.getInputStream(), 4096);
     }
 
@@ -71,6 +75,10 @@ final class Http3Stream implements Runnable {
         try {
             if (!readHead()) {
                 return;
+            }
+            if (!request.method().isSafe() && connection.isEarly(beforeHandshake)) {
+                // RFC 8470 §5.2, RFC 9114 §10.9: early data can be replayed; only safe methods run from it.
+                throw new HttpException(Status.of(425, "Too Early"), "Request sent in early data");
             }
             connection.context.stats().request();
             connection.context.handler().handle(request, response);
