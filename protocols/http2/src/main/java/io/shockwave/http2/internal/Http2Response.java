@@ -1,15 +1,10 @@
 package io.shockwave.http2.internal;
 
-import io.shockwave.runtime.HeaderName;
-import io.shockwave.runtime.Headers;
 import io.shockwave.runtime.Method;
-import io.shockwave.runtime.Response;
-import io.shockwave.runtime.Status;
+import io.shockwave.runtime.spi.AbstractResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The response of one stream. The handler's bytes collect in the stream's buffer and
@@ -17,16 +12,10 @@ import java.nio.charset.StandardCharsets;
  * the writer frames them as DATA as the flow-control windows allow. The first hand-over
  * commits the status and headers.
  */
-final class Http2Response implements Response {
+final class Http2Response extends AbstractResponse {
     private static final int MAX_BUFFER = 16 * 1024;
 
     private final Http2Stream stream;
-    private final Headers headers = new Headers(128, 6);
-    private Headers trailers;
-    private Status status = Status.OK;
-    private long contentLength = -1;
-    private boolean committed;
-    private long written;
     /** Where the handler writes next in the stream's buffer; bytes before it up to the writer's mark are unpublished. */
     private int writeIndex;
     private final Output output = new Output();
@@ -36,65 +25,8 @@ final class Http2Response implements Response {
     }
 
     @Override
-    public Response status(Status status) {
-        checkNotCommitted();
-        this.status = status;
-        return this;
-    }
-
-    /** As on HTTP/1.1: the status and length are on their way once committed (the writer reads them). */
-    private void checkNotCommitted() {
-        if (committed) {
-            throw new IllegalStateException("response already committed");
-        }
-    }
-
-    @Override
-    public Status status() {
-        return status;
-    }
-
-    @Override
-    public Headers headers() {
-        return headers;
-    }
-
-    @Override
-    public Response contentLength(long length) {
-        checkNotCommitted();
-        this.contentLength = length < 0 ? -1 : length;
-        return this;
-    }
-
-    long declaredLength() {
-        return contentLength;
-    }
-
-    @Override
-    public void send(byte[] body) {
-        send(body, 0, body.length);
-    }
-
-    @Override
-    public void send(byte[] body, int offset, int length) {
-        checkNotCommitted();
-        if (written > 0) {
-            throw new IllegalStateException("response already committed");
-        }
-        contentLength = length;
-        try {
-            output.write(body, offset, length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void send(String body) {
-        if (!headers.contains(HeaderName.CONTENT_TYPE)) {
-            headers.set(HeaderName.CONTENT_TYPE, "text/plain; charset=utf-8");
-        }
-        send(body.getBytes(StandardCharsets.UTF_8));
+    protected OutputStream body() {
+        return output;
     }
 
     @Override
@@ -152,23 +84,6 @@ final class Http2Response implements Response {
         }
     }
 
-    @Override
-    public Headers trailers() {
-        if (trailers == null) {
-            trailers = new Headers(64, 2);
-        }
-        return trailers;
-    }
-
-    Headers trailersOrNull() {
-        return trailers == null || trailers.isEmpty() ? null : trailers;
-    }
-
-    @Override
-    public boolean isCommitted() {
-        return committed;
-    }
-
     /** Whether the body is left out (a response to HEAD) though its length is declared. */
     boolean isHead() {
         return stream.request.method() == Method.HEAD;
@@ -180,25 +95,20 @@ final class Http2Response implements Response {
         committed = false;
     }
 
-    /** Drops what the failed handler set, so the error handler starts afresh. Only before commit. */
-    void resetForError() {
-        status = Status.OK;
-        headers.clear();
-        if (trailers != null) {
-            trailers.clear();
-        }
-        contentLength = -1;
-        written = 0;
+    @Override
+    protected void resetForError() {
+        super.resetForError();
         writeIndex = 0;
     }
 
     /** The handler returned: what is buffered leaves, then the end of the stream. */
     void finish() throws IOException {
-        if (contentLength >= 0 && written < contentLength && !isHead()) {
-            throw new IOException("response ended after " + written + " of its " + contentLength + " bytes");
+        long declared = declaredLength();
+        if (declared >= 0 && written < declared && !isHead()) {
+            throw new IOException("response ended after " + written + " of its " + declared + " bytes");
         }
-        if (!committed && contentLength < 0 && written == 0 && status.allowsContent()) {
-            contentLength = 0;
+        if (!committed && declared < 0 && written == 0 && status().allowsContent()) {
+            declareLength(0);
         }
         publish(true);
     }
@@ -206,7 +116,7 @@ final class Http2Response implements Response {
     private void publish(boolean end) throws IOException {
         if (!committed) {
             committed = true;
-            stream.context.stats().response(status.code());
+            stream.context.stats().response(status().code());
         }
         stream.writer.publish(stream, writeIndex, end);
     }
@@ -220,11 +130,8 @@ final class Http2Response implements Response {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (contentLength >= 0 && written + len > contentLength) {
-                throw new IOException("response body longer than its content-length of " + contentLength);
-            }
-            written += len;
-            if (isHead() || !status.allowsContent()) {
+            count(len);
+            if (isHead() || !status().allowsContent()) {
                 return; // RFC 9110 §6.4.1: no content for HEAD, 1xx, 204 and 304
             }
             while (len > 0) {

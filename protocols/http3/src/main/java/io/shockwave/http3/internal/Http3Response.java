@@ -3,14 +3,11 @@ package io.shockwave.http3.internal;
 import io.shockwave.runtime.HeaderName;
 import io.shockwave.runtime.Headers;
 import io.shockwave.runtime.Method;
-import io.shockwave.runtime.Response;
-import io.shockwave.runtime.Status;
+import io.shockwave.runtime.spi.AbstractResponse;
 import io.shockwave.runtime.spi.HttpDate;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The response of one request stream. The handler's bytes collect in a buffer of up to
@@ -19,18 +16,12 @@ import java.nio.charset.StandardCharsets;
  * write to the QUIC stream is at most one frame of 16 KiB: Kwik 0.10.8 has been seen to
  * stall a stream for good on some large single writes.
  */
-final class Http3Response implements Response {
+final class Http3Response extends AbstractResponse {
     private static final int MAX_BUFFER = 16 * 1024;
     /** Room for a DATA frame's header (type and an up-to-4-byte length) before the payload. */
     private static final int FRAME_HEADER_ROOM = 5;
 
     private final Http3Stream stream;
-    private final Headers headers = new Headers(128, 6);
-    private Headers trailers;
-    private Status status = Status.OK;
-    private long contentLength = -1;
-    private boolean committed;
-    private long written;
     /** Frame header room, then the payload to send: buf[FRAME_HEADER_ROOM, at). */
     private byte[] buf;
     private int at = FRAME_HEADER_ROOM;
@@ -41,60 +32,8 @@ final class Http3Response implements Response {
     }
 
     @Override
-    public Response status(Status status) {
-        checkNotCommitted();
-        this.status = status;
-        return this;
-    }
-
-    private void checkNotCommitted() {
-        if (committed) {
-            throw new IllegalStateException("response already committed");
-        }
-    }
-
-    @Override
-    public Status status() {
-        return status;
-    }
-
-    @Override
-    public Headers headers() {
-        return headers;
-    }
-
-    @Override
-    public Response contentLength(long length) {
-        checkNotCommitted();
-        this.contentLength = length < 0 ? -1 : length;
-        return this;
-    }
-
-    @Override
-    public void send(byte[] body) {
-        send(body, 0, body.length);
-    }
-
-    @Override
-    public void send(byte[] body, int offset, int length) {
-        checkNotCommitted();
-        if (written > 0) {
-            throw new IllegalStateException("response already committed");
-        }
-        contentLength = length;
-        try {
-            output.write(body, offset, length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void send(String body) {
-        if (!headers.contains(HeaderName.CONTENT_TYPE)) {
-            headers.set(HeaderName.CONTENT_TYPE, "text/plain; charset=utf-8");
-        }
-        send(body.getBytes(StandardCharsets.UTF_8));
+    protected OutputStream body() {
+        return output;
     }
 
     @Override
@@ -102,42 +41,24 @@ final class Http3Response implements Response {
         return output;
     }
 
-    @Override
-    public Headers trailers() {
-        if (trailers == null) {
-            trailers = new Headers(64, 2);
-        }
-        return trailers;
-    }
-
-    @Override
-    public boolean isCommitted() {
-        return committed;
-    }
-
     private boolean isHead() {
         return stream.request.method() == Method.HEAD;
     }
 
-    /** Drops what the failed handler set, so the error handler starts afresh. Only before commit. */
-    void resetForError() {
-        status = Status.OK;
-        headers.clear();
-        if (trailers != null) {
-            trailers.clear();
-        }
-        contentLength = -1;
-        written = 0;
+    @Override
+    protected void resetForError() {
+        super.resetForError();
         at = FRAME_HEADER_ROOM;
     }
 
     /** The handler returned: what is buffered leaves, then the trailers, then the end of the stream. */
     void finish() throws IOException {
-        if (contentLength >= 0 && written < contentLength && !isHead()) {
-            throw new IOException("response ended after " + written + " of its " + contentLength + " bytes");
+        long declared = declaredLength();
+        if (declared >= 0 && written < declared && !isHead()) {
+            throw new IOException("response ended after " + written + " of its " + declared + " bytes");
         }
-        if (!committed && contentLength < 0 && status.allowsContent()) {
-            contentLength = written; // all of it is in the buffer: say how long it is
+        if (!committed && declared < 0 && status().allowsContent()) {
+            declareLength(written); // all of it is in the buffer: say how long it is
         }
         send(true);
     }
@@ -146,8 +67,8 @@ final class Http3Response implements Response {
     private void send(boolean end) throws IOException {
         if (!committed) {
             committed = true;
-            stream.connection.context.stats().response(status.code());
-            writeFields(status.code(), responseFields());
+            stream.connection.context.stats().response(status().code());
+            writeFields(status().code(), responseFields());
         }
         int payload = at - FRAME_HEADER_ROOM;
         if (payload > 0) {
@@ -158,7 +79,8 @@ final class Http3Response implements Response {
             at = FRAME_HEADER_ROOM;
         }
         if (end) {
-            if (trailers != null && !trailers.isEmpty()) {
+            Headers trailers = trailersOrNull();
+            if (trailers != null) {
                 writeFields(0, trailers);
             }
             stream.closeOutput();
@@ -167,8 +89,9 @@ final class Http3Response implements Response {
     }
 
     private Headers responseFields() {
-        if (contentLength >= 0 && (status.allowsContent() || isHead())) {
-            headers.set(HeaderName.CONTENT_LENGTH, contentLength);
+        Headers headers = headers();
+        if (declaredLength() >= 0 && (status().allowsContent() || isHead())) {
+            headers.set(HeaderName.CONTENT_LENGTH, declaredLength());
         }
         if (!headers.contains(HeaderName.DATE)) {
             headers.set(HeaderName.DATE, HttpDate.now());
@@ -198,11 +121,8 @@ final class Http3Response implements Response {
         public void write(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             stream.checkCurrent();
-            if (contentLength >= 0 && written + len > contentLength) {
-                throw new IOException("response body longer than its content-length of " + contentLength);
-            }
-            written += len;
-            if (isHead() || !status.allowsContent()) {
+            count(len);
+            if (isHead() || !status().allowsContent()) {
                 return; // RFC 9110 §6.4.1: no content for HEAD, 1xx, 204 and 304
             }
             while (len > 0) {
