@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side comparison of Shockwave with its peers: HTTP/1.1 (issue 3), then h2c, h2
-# over TLS and HTTP/1.1 over TLS.
+# over TLS and HTTP/1.1 over TLS, then HTTP/3.
 #
 # For Shockwave, Netty, Jetty, Helidon, Undertow, Vert.x and nginx in turn: start the
 # server pinned to core 0, wait until it answers HTTP/1.1, warm it up, drive it from core 1
@@ -9,7 +9,11 @@
 # measure what they cost. Then, each protocol after a short warm-up of its own, h2load with
 # h2c prior knowledge (16 connections x 32 streams, and one connection x 100 streams), h2load
 # over TLS (ALPN h2, 16 x 32) and wrk over TLS (HTTP/1.1 keep-alive, 64 connections), with
-# the CPU time around each run as before. Stop the server and check its ports are free.
+# the CPU time around each run as before. Then HTTP/3 where the server has it (Shockwave,
+# Netty's netty-codec-http3 on quiche, and a bare Kwik + Flupke server that has nothing
+# else): H3Load (benchmarks/tools, Netty's quiche) with 4 connections x 16 streams, the
+# server's CPU time read by H3Load around its measured interval, and idle QUIC connections
+# held by H3Idle. Stop the server and check its ports are free.
 # Prints one Markdown table (every column also as a ratio to Shockwave) and writes it to
 # benchmarks/results/compare-<date>.md. See "Comparison with peer servers" in
 # benchmarks/README.md for the method.
@@ -20,12 +24,13 @@
 # "unsupported: h2c|h2|h1-tls" gets n/a in that mode's rows.
 #
 # usage: benchmarks/compare.sh [--quick] [--only NAME[,NAME...]] [--skip-memory] [--skip-h2]
-#                              [--port N] [--connections N] [--build]
+#                              [--skip-h3] [--port N] [--connections N] [--build]
 #   --quick          short runs and 1,000 idle connections: a smoke test, not a result
-#   --only           a subset of: shockwave netty jetty helidon undertow vertx nginx
+#   --only           a subset of: shockwave netty jetty helidon undertow vertx nginx flupke
 #                    (also "demo": samples/target/shockwave-demo.jar as the Shockwave column)
 #   --skip-memory    leave out the idle-connection measurement
-#   --skip-h2        leave out the h2c, h2 and TLS runs (HTTP/1.1 in cleartext only)
+#   --skip-h2        leave out the h2c, h2, TLS and HTTP/3 runs (HTTP/1.1 in cleartext only)
+#   --skip-h3        leave out the HTTP/3 runs
 #   --port           the first of the ports every server listens on in turn (default 18380)
 #   --connections    idle connections to hold (default 10000, --quick 1000)
 #   --build          rebuild the benchmarks module first even if its classes exist
@@ -35,12 +40,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
 COMMAND_LINE="benchmarks/compare.sh${*:+ $*}"
 
-QUICK=0 SKIP_MEMORY=0 SKIP_H2=0 BUILD=0 PORT=18380 ONLY="" CONNECTIONS=""
+QUICK=0 SKIP_MEMORY=0 SKIP_H2=0 SKIP_H3=0 BUILD=0 PORT=18380 ONLY="" CONNECTIONS=""
 while (($#)); do
     case $1 in
         --quick) QUICK=1 ;;
         --skip-memory) SKIP_MEMORY=1 ;;
         --skip-h2) SKIP_H2=1 ;;
+        --skip-h3) SKIP_H3=1 ;;
         --build) BUILD=1 ;;
         --only) ONLY=${2:?--only needs a list}; shift ;;
         --only=*) ONLY=${1#*=} ;;
@@ -59,10 +65,12 @@ done
 # WARM_H2 is the warm-up of each later protocol (h2c, h2 over TLS, HTTP/1.1 over TLS):
 # their paths are new to the JIT, but share the handlers the HTTP/1.1 runs compiled.
 if ((QUICK)); then
-    WARM_KEEPALIVE=1 WARM_PIPELINED=1 WARM_JSON=1 WARM_H2=1 RUN=3
+    WARM_KEEPALIVE=1 WARM_PIPELINED=1 WARM_JSON=1 WARM_H2=1 WARM_H3=2 RUN=3 H3_IDLE=100
     : "${CONNECTIONS:=1000}"
 else
-    WARM_KEEPALIVE=5 WARM_PIPELINED=3 WARM_JSON=2 WARM_H2=2 RUN=10
+    # HTTP/3's warm-up is longer: Kwik's QUIC is a large body of code new to the JIT, and a
+    # bare Kwik + Flupke server starts cold.
+    WARM_KEEPALIVE=5 WARM_PIPELINED=3 WARM_JSON=2 WARM_H2=2 WARM_H3=8 RUN=10 H3_IDLE=500
     : "${CONNECTIONS:=10000}"
 fi
 WRK_CONNECTIONS=64
@@ -70,6 +78,8 @@ PIPELINE_DEPTH=16
 H2_CONNECTIONS=16      # h2load -c
 H2_STREAMS=32          # h2load -m: concurrent streams per connection
 H2_ONE_STREAMS=100     # -m of the one-connection run; every server allows 100 streams at once
+H3_CONNECTIONS=4       # H3Load --connections
+H3_STREAMS=16          # H3Load --streams: requests in flight per connection
 READY_SECONDS=30       # a server that does not answer /plaintext by then fails its column
 STOP_SECONDS=10        # SIGTERM, then SIGKILL
 BUDGET_SECONDS=600     # a server not started by then is skipped: the run stays bounded
@@ -80,11 +90,20 @@ CLIENT_CORE=1
 JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch
            --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 
-ALL_SERVERS=(shockwave netty jetty helidon undertow vertx nginx)
+ALL_SERVERS=(shockwave netty jetty helidon undertow vertx nginx flupke)
 declare -A TITLE=([shockwave]=Shockwave [demo]="Shockwave (demo)" [netty]=Netty [jetty]=Jetty
-                  [helidon]=Helidon [undertow]=Undertow [vertx]=Vert.x [nginx]=nginx)
+                  [helidon]=Helidon [undertow]=Undertow [vertx]=Vert.x [nginx]=nginx
+                  [flupke]="Kwik + Flupke")
 declare -A MAIN_CLASS=([shockwave]=ShockwaveServer [netty]=NettyServer [jetty]=JettyServer
-                       [helidon]=HelidonServer [undertow]=UndertowServer [vertx]=VertxServer)
+                       [helidon]=HelidonServer [undertow]=UndertowServer [vertx]=VertxServer
+                       [flupke]=FlupkeServer)
+# HTTP/3 on UDP, on the TLS port number. Jetty's and Vert.x's need native libraries or
+# incubating modules that are not set up here, and Debian's nginx 1.22 has none. The bare
+# Kwik + Flupke server has HTTP/3 only: it is the baseline of Shockwave's HTTP/3.
+H3_SERVERS=" shockwave demo netty flupke "
+H3_ONLY=" flupke "
+has_h3() { [[ $H3_SERVERS == *" $1 "* ]]; }
+h3_only() { [[ $H3_ONLY == *" $1 "* ]]; }
 
 CLASSES=benchmarks/target/classes
 PEER_CLASSPATH_FILE=benchmarks/target/peer-classpath.txt
@@ -173,8 +192,9 @@ for tool in wrk curl taskset ss; do command -v "$tool" >/dev/null || die "$tool 
 SKIP_H2_WHY=""
 if ((!SKIP_H2)) && ! { command -v h2load && command -v openssl; } >/dev/null; then
     SKIP_H2=1 SKIP_H2_WHY="h2load (nghttp2-client) or openssl is missing"
-    log "$SKIP_H2_WHY: leaving out the h2c, h2 and TLS runs"
+    log "$SKIP_H2_WHY: leaving out the h2c, h2, TLS and HTTP/3 runs"
 fi
+((SKIP_H2)) && SKIP_H3=1 # HTTP/3 needs the certificate, made only for the TLS runs
 
 # --- Ports and the certificate --------------------------------------------------------
 TLS_PORT=$((PORT + 1))
@@ -196,6 +216,7 @@ if ((!SKIP_H2)); then
     # The later runs take their own time: a budget made for HTTP/1.1 alone would skip the
     # last servers instead of bounding the run.
     BUDGET_SECONDS=$((BUDGET_SECONDS + ${#SERVERS[@]} * (4 * RUN + 3 * WARM_H2 + 10 + (SKIP_MEMORY ? 0 : 40))))
+    ((SKIP_H3)) || BUDGET_SECONDS=$((BUDGET_SECONDS + 4 * (RUN + WARM_H3 + 10 + (SKIP_MEMORY ? 0 : 40))))
 fi
 
 (($(nproc) >= 2)) || die "needs two cores: the server on core $SERVER_CORE, wrk on core $CLIENT_CORE"
@@ -225,7 +246,8 @@ fi
 
 # --- Build ----------------------------------------------------------------------------
 needs_build=$BUILD
-[[ -f $PEER_CLASSPATH_FILE && -f $CLASSES/io/shockwave/benchmarks/IdleConnections.class ]] || needs_build=1
+[[ -f $PEER_CLASSPATH_FILE && -f $CLASSES/io/shockwave/benchmarks/IdleConnections.class &&
+   -f $CLASSES/io/shockwave/benchmarks/tools/H3Load.class ]] || needs_build=1
 for s in "${SERVERS[@]}"; do
     [[ -n ${MAIN_CLASS[$s]:-} && ! -f $CLASSES/io/shockwave/benchmarks/peers/${MAIN_CLASS[$s]}.class ]] && needs_build=1
 done
@@ -302,7 +324,7 @@ port_in_use() {
     for p in "${PORTS[@]}"; do
         [[ -n $(ss -Hltn "( sport = :$p )" 2>/dev/null) ]] && return 0
     done
-    return 1
+    ((!SKIP_H3)) && [[ -n $(ss -Hlun "( sport = :$TLS_PORT )" 2>/dev/null) ]]
 }
 
 # wrk from the client core; prints "requests duration_us p50_us p99_us socket_errors non2xx
@@ -505,6 +527,94 @@ measure_idle() {
     wait "$client" 2>/dev/null
 }
 
+# One H3Load run from the client core; prints "requests duration_us failed p50_us p99_us
+# server_cpu_ticks client_cpu_pct". H3Load reads the server's CPU time itself, around its
+# measured interval only (not its connection set-up and warm-up).
+run_h3load() {
+    local out=$1 warmup=$2 seconds=$3 pid=$4
+    timeout -k 5 $((warmup + seconds + 40)) taskset -c "$CLIENT_CORE" "$JAVA" --enable-native-access=ALL-UNNAMED \
+        -cp "$CLASSES:$(<"$PEER_CLASSPATH_FILE")" io.shockwave.benchmarks.tools.H3Load --port "$TLS_PORT" \
+        --connections "$H3_CONNECTIONS" --streams "$H3_STREAMS" --warmup "$warmup" --duration "$seconds" \
+        --cpu-pid "$pid" >"$out" 2>&1
+    awk '/^h3stats / {
+            for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            print v["requests"], v["duration_us"], v["failed"], v["p50_us"], v["p99_us"],
+                  v["server_cpu_ticks"], v["client_cpu_pct"]
+         }' "$out"
+}
+
+# HTTP/3 /plaintext after a warm-up, then idle QUIC connections.
+measure_h3() {
+    local srv=$1 pid=$2 stats requests duration failed p50 p99 ticks client_pct cpu_seconds
+    stats=$(run_h3load "$TMP/$srv.h3.out" "$WARM_H3" "$RUN" "$pid")
+    if [[ -z $stats ]]; then
+        NOTES+=("${TITLE[$srv]}: H3Load gave no result: $(tail -n 3 "$TMP/$srv.h3.out" | tr '\n' ' ')")
+        return 1
+    fi
+    read -r requests duration failed p50 p99 ticks client_pct <<<"$stats"
+    if ((requests == 0)); then
+        NOTES+=("${TITLE[$srv]}: no HTTP/3 request succeeded ($failed failed)")
+        return 1
+    fi
+    cpu_seconds=$(awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }')
+    R[$srv|h3_rps]=$(awk -v r="$requests" -v d="$duration" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    R[$srv|h3_cpu_rps]=$(awk -v r="$requests" -v c="$cpu_seconds" 'BEGIN { if (c > 0) printf "%.0f", r / c }')
+    R[$srv|h3_cpu_pct]=$(awk -v c="$cpu_seconds" -v d="$duration" 'BEGIN { printf "%.0f", 100 * c / (d / 1e6) }')
+    R[$srv|h3_client_pct]=$client_pct
+    R[$srv|h3_p50]=$p50
+    R[$srv|h3_p99]=$p99
+    R[$srv|h3_errors]=$failed
+    log "  h3: ${R[$srv|h3_rps]} req/s, p99 ${p99} us, server CPU ${cpu_seconds} s, client CPU ${client_pct} %, failed $failed"
+}
+
+# The cost of idle QUIC connections, each after one HTTP/3 request (H3Idle holds them).
+measure_idle_h3() {
+    local srv=$1 pid=$2 jvm=$3 heap_before="" heap_after="" rss_before threads_before open_count
+    local out=$TMP/$srv.idle_h3.out fifo=$TMP/$srv.idle_h3.hold client hold_fd
+    ((jvm)) && heap_before=$(live_heap "$pid")
+    rss_before=$(status_sum "$pid" VmRSS)
+    threads_before=$(status_sum "$pid" Threads)
+    mkfifo "$fifo"
+    taskset -c "$CLIENT_CORE" "$JAVA" -Xmx512m --enable-native-access=ALL-UNNAMED \
+        -cp "$CLASSES:$(<"$PEER_CLASSPATH_FILE")" io.shockwave.benchmarks.tools.H3Idle \
+        --port "$TLS_PORT" --connections "$H3_IDLE" --hold 120 <"$fifo" >"$out" 2>&1 &
+    client=$!
+    STARTED_PIDS+=("$client")
+    exec {hold_fd}>"$fifo"
+    local deadline=$((SECONDS + 90))
+    while ! grep -q '^open ' "$out" 2>/dev/null && kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.2
+    done
+    if grep -q '^open ' "$out"; then
+        sleep 1 # let the server finish with the last responses
+        open_count=$(awk '/^open / { print $2 }' "$out")
+        ((jvm)) && heap_after=$(live_heap "$pid")
+        R[$srv|idle_h3_open]=$open_count
+        if ((open_count > 0)); then
+            R[$srv|idle_h3_rss]=$(awk -v a="$(status_sum "$pid" VmRSS)" -v b="$rss_before" -v n="$open_count" \
+                'BEGIN { printf "%.1f", (a - b) / n }')
+            R[$srv|idle_h3_threads]=$(awk -v a="$(status_sum "$pid" Threads)" -v b="$threads_before" \
+                -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n }')
+            if [[ -n $heap_before && -n $heap_after ]]; then
+                R[$srv|idle_h3_heap]=$(awk -v a="$heap_after" -v b="$heap_before" -v n="$open_count" \
+                    'BEGIN { printf "%.2f", (a - b) / n / 1024 }')
+            fi
+        fi
+        local failed_line
+        failed_line=$(grep -m 1 '^failed ' "$out")
+        [[ -n $failed_line ]] && NOTES+=("${TITLE[$srv]}: idle QUIC client $failed_line")
+        log "  idle QUIC: $open_count open, heap ${R[$srv|idle_h3_heap]:-n/a} KiB/conn," \
+            "RSS ${R[$srv|idle_h3_rss]:-n/a} KiB/conn, ${R[$srv|idle_h3_threads]:-n/a} threads/conn"
+    else
+        NOTES+=("${TITLE[$srv]}: the idle QUIC client did not finish: $(tail -n 3 "$out" | tr '\n' ' ')")
+    fi
+    exec {hold_fd}>&-
+    deadline=$((SECONDS + 30))
+    while kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL "$client" 2>/dev/null
+    wait "$client" 2>/dev/null
+}
+
 start_server() {
     local srv=$1 log_file=$2 tls_args=()
     # The demo listens with TLS on 8443 unless told otherwise; the peers only when asked.
@@ -595,6 +705,11 @@ run_server() {
                { FAILED[$srv]="${MAIN_CLASS[$srv]} is not built"; return; } ;;
     esac
     if port_in_use; then FAILED[$srv]="a port of ${PORTS[*]} is in use before the start"; return; fi
+    if h3_only "$srv"; then
+        ((SKIP_H3)) && { FAILED[$srv]="HTTP/3 only, and the HTTP/3 runs are left out"; return; }
+        run_h3_only "$srv" "$log_file"
+        return
+    fi
 
     log "${TITLE[$srv]}: starting on core $SERVER_CORE, port $PORT$( ((SKIP_H2)) || echo ", TLS port $TLS_PORT")"
     start_server "$srv" "$log_file"
@@ -628,6 +743,9 @@ run_server() {
     # After the HTTP/1.1 measurements, so that those run exactly as they did without these.
     ((SKIP_H2)) || measure_h2_modes "$srv" "$pid" "$log_file"
     ((SKIP_H2 || SKIP_MEMORY)) || measure_idle "$srv" "$pid" "$index" "$jvm" h2c "$(h2c_port "$srv")" idle_h2c
+    if ((!SKIP_H3)) && has_h3 "$srv"; then
+        measure_h3 "$srv" "$pid" && ((!SKIP_MEMORY)) && measure_idle_h3 "$srv" "$pid" "$jvm"
+    fi
 
     if ! kill -0 "$pid" 2>/dev/null; then
         NOTES+=("${TITLE[$srv]}: the server exited during the run: $(tail -n 2 "$log_file" | tr '\n' ' ')")
@@ -636,6 +754,29 @@ run_server() {
     local said
     said=$(grep -m 1 '^transport:' "$log_file")
     [[ -n $said ]] && NOTES+=("${TITLE[$srv]}: $said")
+    if ! stop_server "$pid"; then
+        FAILED[$srv]="${FAILED[$srv]:-}a port of ${PORTS[*]} still in use after the stop"
+        return 1
+    fi
+}
+
+# A server with HTTP/3 alone: it says "ready on ..." when its UDP socket is bound; the
+# warm-up of measure_h3 is its check (no request succeeding leaves the column empty).
+run_h3_only() {
+    local srv=$1 log_file=$2
+    log "${TITLE[$srv]}: starting on core $SERVER_CORE, HTTP/3 only on UDP port $TLS_PORT"
+    start_server "$srv" "$log_file"
+    local pid=$SERVER_PID deadline=$((SECONDS + READY_SECONDS))
+    until grep -q '^ready on ' "$log_file" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); do
+        sleep 0.2
+    done
+    if ! grep -q '^ready on ' "$log_file"; then
+        FAILED[$srv]="not ready within $READY_SECONDS s: $(tail -n 2 "$log_file" | tr '\n' ' ')"
+    elif measure_h3 "$srv" "$pid"; then
+        ((SKIP_MEMORY)) || measure_idle_h3 "$srv" "$pid" 1
+    else
+        FAILED[$srv]="no HTTP/3 result (see below)"
+    fi
     if ! stop_server "$pid"; then
         FAILED[$srv]="${FAILED[$srv]:-}a port of ${PORTS[*]} still in use after the stop"
         return 1
@@ -706,6 +847,17 @@ ROWS=(
     "idle_h2c_open|idle h2c connections held|int|0"
     "idle_h2c_heap|live heap per idle h2c connection, KiB ↓|kib|1"
     "idle_h2c_rss|RSS per idle h2c connection, KiB ↓|kib|1"
+    "h3_rps|HTTP/3 /plaintext, req/s (H3Load -c$H3_CONNECTIONS -m$H3_STREAMS) ↑|int|1"
+    "h3_cpu_rps|req per server-CPU-second, HTTP/3 ↑|int|1"
+    "h3_p50|HTTP/3 latency p50 ↓|lat|1"
+    "h3_p99|HTTP/3 latency p99 ↓|lat|1"
+    "h3_cpu_pct|server CPU busy, HTTP/3 (of one core)|pct|0"
+    "h3_client_pct|load generator CPU busy, HTTP/3 (of one core)|pct|0"
+    "h3_errors|HTTP/3 failed requests ↓|str|0"
+    "idle_h3_open|idle QUIC connections held|int|0"
+    "idle_h3_heap|live heap per idle QUIC connection, KiB ↓|kib|1"
+    "idle_h3_rss|RSS per idle QUIC connection, KiB ↓|kib|1"
+    "idle_h3_threads|threads per idle QUIC connection ↓|str|0"
 )
 
 for srv in "${SERVERS[@]}"; do
@@ -728,10 +880,17 @@ table() {
         IFS='|' read -r key label kind ratio <<<"$row"
         if [[ $key == idle_* ]] && ((SKIP_MEMORY)); then continue; fi
         if [[ $key == h2c_* || $key == h2c1_* || $key == h2_* || $key == tls1_* || $key == idle_h2c_* ]] && ((SKIP_H2)); then continue; fi
+        if [[ $key == h3_* || $key == idle_h3_* ]] && ((SKIP_H3)); then continue; fi
         cell="| $label |"
         base=${R[$BASELINE|$key]:-}
         for srv in "${SERVERS[@]}"; do
             v=${R[$srv|$key]:-}
+            # HTTP/3 rows of a server without it, and every other row of one with HTTP/3 alone.
+            if [[ $key == h3_* || $key == idle_h3_* ]]; then
+                has_h3 "$srv" || v=n/a
+            elif h3_only "$srv"; then
+                v=n/a
+            fi
             if [[ -n ${FAILED[$srv]:-} && -z $v ]]; then cell+=" failed |"; continue; fi
             if [[ $v == n/a ]]; then cell+=" n/a |"; continue; fi
             local text
@@ -756,7 +915,7 @@ mkdir -p benchmarks/results
 RESULT=benchmarks/results/compare-$stamp$( ((QUICK)) && echo -quick).md
 
 {
-    echo "# Shockwave and its peers, HTTP/1.1$( ((SKIP_H2)) || echo ", h2c, h2 and TLS") — $(date '+%Y-%m-%d %H:%M %Z')"
+    echo "# Shockwave and its peers, HTTP/1.1$( ((SKIP_H2)) || echo ", h2c, h2 and TLS")$( ((SKIP_H3)) || echo ", HTTP/3") — $(date '+%Y-%m-%d %H:%M %Z')"
     echo
     ((QUICK)) && { echo "**A --quick smoke run: short runs, not a result.**"; echo; }
     echo "- Command: \`$COMMAND_LINE\` ($ELAPSED s)"
@@ -778,6 +937,15 @@ RESULT=benchmarks/results/compare-$stamp$( ((QUICK)) && echo -quick).md
             "per protocol, then $RUN s per measured run; h2load req/s = succeeded requests / measured duration."
     elif [[ -n $SKIP_H2_WHY ]]; then
         echo "- HTTP/2 and TLS runs left out: $SKIP_H2_WHY"
+    fi
+    if ((!SKIP_H3)); then
+        echo "- HTTP/3: last, on UDP port $TLS_PORT with the same certificate; \`H3Load\` (benchmarks/tools: Netty's" \
+            "QUIC on quiche, one event-loop thread) pinned to core $CLIENT_CORE, $H3_CONNECTIONS connections x" \
+            "$H3_STREAMS streams, warm-up $WARM_H3 s, then $RUN s measured; the server's CPU time is read by H3Load" \
+            "around the measured interval. Above about 90 % load generator CPU the client limits the figure." \
+            "Netty's HTTP/3 is netty-codec-http3 on quiche (native) beside its TCP listeners; Kwik + Flupke is bare" \
+            "Kwik 0.10.8 and Flupke 0.9.4 with a trivial handler. Idle QUIC: $(group "$H3_IDLE") connections" \
+            "(\`H3Idle\`), each after one request."
     fi
     echo
     table

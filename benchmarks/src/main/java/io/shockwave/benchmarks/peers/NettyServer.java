@@ -69,7 +69,8 @@ import java.util.concurrent.TimeUnit;
  * channel per stream.
  * The cleartext port looks at the first bytes of each connection and sets up the HTTP/1.1
  * pipeline unless they are the HTTP/2 preface (h2c with prior knowledge); the TLS port (the JDK
- * provider, no tcnative) picks HTTP/1.1 or HTTP/2 by ALPN.
+ * provider, no tcnative) picks HTTP/1.1 or HTTP/2 by ALPN, and HTTP/3 ({@link NettyHttp3}) listens
+ * on the same port number over UDP.
  */
 public final class NettyServer {
     private static final AsciiString SERVER = AsciiString.cached("Netty");
@@ -86,7 +87,7 @@ public final class NettyServer {
     private NettyServer() {
     }
 
-    public static void main(String[] args) throws InterruptedException, SSLException {
+    public static void main(String[] args) throws Exception {
         Peers.Options options = Peers.options(args);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -129,6 +130,7 @@ public final class NettyServer {
                     .sync()
                     .channel();
             tlsPort = ((InetSocketAddress) secure.localAddress()).getPort();
+            NettyHttp3.start(options);
         }
         Peers.ready(((InetSocketAddress) server.localAddress()).getPort(), tlsPort);
         server.closeFuture().sync();

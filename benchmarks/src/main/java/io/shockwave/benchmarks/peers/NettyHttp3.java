@@ -28,12 +28,12 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty's HTTP/3 (netty-codec-http3 on quiche, native) with a trivial {@code /plaintext}
- * handler, on UDP {@code --tls-port} with the PEM certificate and one event-loop thread;
- * the QUIC settings as Shockwave's, and no address validation (Shockwave has no Retry).
- * HTTP/3 only: no TCP listener.
+ * Netty's HTTP/3 (netty-codec-http3 on quiche, native) beside {@link NettyServer}'s TCP
+ * listeners: a trivial {@code /plaintext} handler on UDP {@code --tls-port} with the PEM
+ * certificate and an event-loop thread of its own; the QUIC settings as Shockwave's, and no
+ * address validation (Shockwave has no Retry).
  */
-public final class NettyHttp3Server {
+final class NettyHttp3 {
     /** No address validation: no Retry, and any token is ignored (as Netty's own, non-public NoQuicTokenHandler). */
     private static final QuicTokenHandler NO_RETRY = new QuicTokenHandler() {
         @Override
@@ -52,14 +52,11 @@ public final class NettyHttp3Server {
         }
     };
 
-    private NettyHttp3Server() {
+    private NettyHttp3() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Peers.Options o = Peers.options(args);
-        if (o.tlsPort() == Peers.Options.NO_TLS) {
-            throw new IllegalArgumentException("HTTP/3 needs --tls-port, --cert and --key");
-        }
+    /** Binds UDP {@code o.tlsPort()}; the event loop lives as long as the JVM. */
+    static void start(Peers.Options o) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         QuicSslContext ssl = QuicSslContextBuilder.forServer(o.key().toFile(), null, o.cert().toFile())
                 .applicationProtocols(Http3.supportedApplicationProtocols()).build();
@@ -85,8 +82,6 @@ public final class NettyHttp3Server {
                 .build();
         new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
                 .bind(new InetSocketAddress(o.tlsPort())).sync();
-        Peers.ready(o.port(), o.tlsPort());
-        Thread.currentThread().join();
     }
 
     /** Answers each request stream once its request has ended. */
