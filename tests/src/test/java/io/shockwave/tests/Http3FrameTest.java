@@ -19,6 +19,8 @@ import static io.shockwave.tests.H3RawClient.frame;
 import static io.shockwave.tests.H3RawClient.get;
 import static io.shockwave.tests.H3RawClient.headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * HTTP/3 frame by frame (RFC 9114, RFC 9204): what the server answers to requests and
@@ -30,16 +32,46 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class Http3FrameTest {
     private static Server server;
     private static int port;
+    private static final java.util.concurrent.CountDownLatch bigWriteFailed = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeAll
     static void start() {
         server = Server.builder().https("127.0.0.1", 0)
-                .timeouts(Timeouts.DEFAULT.withRequestHead(Duration.ofSeconds(1)).withBodyRead(Duration.ofSeconds(1)))
+                .timeouts(Timeouts.DEFAULT.withRequestHead(Duration.ofSeconds(1)).withBodyRead(Duration.ofSeconds(1))
+                        .withWrite(Duration.ofSeconds(1)))
                 .routes(r -> r
                         .get("/plaintext", (req, res) -> res.send("Hello over " + req.protocol()))
                         .get("/cookie", (req, res) -> res.send(req.headers().getAll("cookie").toString()))
                         .get("/long-header", (req, res) -> res.header("x-long", "v".repeat(255))
                                 .header("x-longer", "w".repeat(4000)).send("ok"))
+                        .get("/big", (req, res) -> {
+                            byte[] chunk = new byte[64 * 1024];
+                            try {
+                                for (int i = 0; i < 128; i++) {
+                                    res.output().write(chunk);
+                                }
+                            } catch (IOException e) {
+                                bigWriteFailed.countDown();
+                                throw e;
+                            }
+                        })
+                        .post("/swallow", (req, res) -> {
+                            try {
+                                req.body().readAllBytes();
+                            } catch (IOException ignored) {
+                                // a careless handler: it carries on as if the body had been read
+                            }
+                            res.send("ok");
+                        })
+                        .post("/swallow-after-commit", (req, res) -> {
+                            res.output().write("started".getBytes());
+                            res.output().flush();
+                            try {
+                                req.body().readAllBytes();
+                            } catch (IOException ignored) {
+                                // as above, after the response has begun
+                            }
+                        })
                         .post("/count", (req, res) -> {
                             byte[] all = req.body().readAllBytes();
                             res.send(all.length + " bytes, trailer " + req.trailers().get("x-checksum"));
@@ -111,6 +143,28 @@ class Http3FrameTest {
         assertEquals(400, exchange(longer).status());
     }
 
+    /**
+     * A body shorter than its content-length fails; a handler that swallows the failure and
+     * answers 200 anyway does not get its 200 out: the client sees 400.
+     */
+    @Test
+    void aSwallowedBodyFailureNeverEndsInASuccess() throws Exception {
+        byte[] shorter = concat(headers(":method", "POST", ":scheme", "https", ":path", "/swallow",
+                "content-length", "10"), frame(DATA, new byte[4]));
+        assertEquals(400, exchange(shorter).status());
+    }
+
+    /** The same after the response began: the stream is reset instead of ending as if complete. */
+    @Test
+    void aSwallowedBodyFailureAfterCommitResetsTheStream() throws Exception {
+        byte[] shorter = concat(headers(":method", "POST", ":scheme", "https", ":path", "/swallow-after-commit",
+                "content-length", "10"), frame(DATA, new byte[4]));
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            QuicStream s = c.request(shorter, true);
+            assertThrows(IOException.class, () -> H3RawClient.read(s));
+        }
+    }
+
     @Test
     void trailersReachTheHandler() throws Exception {
         byte[] request = concat(headers(":method", "POST", ":scheme", "https", ":path", "/count"),
@@ -140,6 +194,95 @@ class Http3FrameTest {
     void unknownFrameTypesAreIgnored() throws Exception {
         byte[] request = concat(frame(0x21, new byte[10]), get("/plaintext"), frame(0x1f * 3 + 0x21, new byte[5]));
         assertEquals(200, exchange(request).status());
+    }
+
+    /**
+     * What browsers send beside their requests, about one frame per request (GREASE on request
+     * streams, PRIORITY_UPDATE on the control stream), is ignored however long the connection
+     * lives: here 30 requests, each with three unknown frames and one control frame.
+     */
+    @Test
+    void unknownFramesInProportionToRequestsAreIgnored() throws Exception {
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            for (int i = 0; i < 30; i++) {
+                c.control().getOutputStream().write(frame(0xF0700, new byte[] {0x00, 'u', '=', '1'}));
+                c.control().getOutputStream().flush();
+                byte[] request = concat(frame(0x21, new byte[4]), get("/plaintext"), frame(0x40, new byte[2]),
+                        frame(0x5F, new byte[0]));
+                assertEquals(200, H3RawClient.read(c.request(request, true)).status(), "request " + i);
+            }
+        }
+    }
+
+    /** §10.5: a flood of unknown frames on the control stream, with no request, ends the connection (H3_EXCESSIVE_LOAD). */
+    @Test
+    void aFloodOfUnknownControlFramesEndsTheConnection() throws Exception {
+        byte[][] frames = new byte[201][];
+        frames[0] = new byte[] {0x00, H3RawClient.SETTINGS, 0x00};
+        for (int i = 1; i < frames.length; i++) {
+            frames[i] = frame(0x21, new byte[0]);
+        }
+        try (H3RawClient c = H3RawClient.connectRaw(port, concat(frames))) {
+            assertEquals(0x107, connectionErrorFor(c));
+        }
+        assertEquals(200, exchange(get("/plaintext")).status()); // and the server serves on
+    }
+
+    /** §10.5: a flood of unknown frames on one request stream ends the connection (H3_EXCESSIVE_LOAD). */
+    @Test
+    void aFloodOfUnknownFramesOnARequestStreamEndsTheConnection() throws Exception {
+        byte[][] frames = new byte[101][];
+        for (int i = 0; i < 100; i++) {
+            frames[i] = frame(0x21, new byte[1]);
+        }
+        frames[100] = get("/plaintext");
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            c.request(concat(frames), true);
+            assertEquals(0x107, connectionErrorFor(c));
+        }
+    }
+
+    /**
+     * §6.2.3 lets a client open streams of reserved types, which the server stops reading at
+     * once, each given back its credit: one after another they would keep the server busy for
+     * as long as the connection lives. Five of them per request are more than the allowance
+     * grows by, and the connection ends (H3_EXCESSIVE_LOAD). The request in each round also
+     * makes Kwik send the new stream credit, which it queues without sending when a stream is
+     * closed outside its receiver thread.
+     */
+    @Test
+    void aFloodOfReservedStreamTypesEndsTheConnection() throws Exception {
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            try {
+                for (int round = 0; round < 200 && !c.terminated.isDone(); round++) {
+                    for (int i = 0; i < 5; i++) {
+                        QuicStream s = c.quic.createStream(false);
+                        s.getOutputStream().write(0x21);
+                        s.getOutputStream().close();
+                    }
+                    H3RawClient.read(c.request(get("/plaintext"), true));
+                }
+            } catch (IOException | RuntimeException closed) {
+                // the server closed the connection
+            }
+            assertEquals(0x107, connectionErrorFor(c));
+        }
+    }
+
+    /**
+     * A client that asks for 8 MiB and never reads it: the stream stalls on flow control while
+     * other requests on the connection are served, and once the server's write has waited past
+     * the write timeout (1 s here) the handler's write fails and the stream is reset, so the
+     * response can never be taken for complete.
+     */
+    @Test
+    void aResponseTheClientDoesNotReadIsResetAfterTheWriteTimeout() throws Exception {
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            QuicStream big = c.request(get("/big"), true);
+            assertEquals(200, H3RawClient.read(c.request(get("/plaintext"), true)).status());
+            assertTrue(bigWriteFailed.await(30, TimeUnit.SECONDS), "the stalled write never failed");
+            assertThrows(IOException.class, () -> H3RawClient.read(big));
+        }
     }
 
     /** §4.1: DATA before HEADERS on a request stream is a connection error of type H3_FRAME_UNEXPECTED. */

@@ -44,6 +44,10 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     private long lastStreamId = -4;
     /** Once GOAWAY is sent: the first stream id not served. Guarded by this. */
     private long goAwayId = -1;
+    /** Request streams taken on over the connection's life; guarded by this. */
+    private long requestStreams;
+    /** Frames and streams ignored so far (see {@link #ignore}); guarded by this. */
+    private long ignored;
     private volatile long idleSince = System.nanoTime();
     /** The request streams being served, for the watchdog's look at their writes. */
     private final java.util.Set<Http3Stream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -177,6 +181,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
                 return;
             }
             active++;
+            requestStreams++;
             lastStreamId = Math.max(lastStreamId, id);
             idleSince = 0;
         }
@@ -207,6 +212,26 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
                 idleSince = System.nanoTime();
             }
         }
+    }
+
+    /** Frames or streams a client may have ignored before it has opened any request stream. */
+    static final int IGNORED_ALLOWANCE = 64;
+    /** And for each request stream it opens: GREASE, PRIORITY_UPDATE and the like come per request. */
+    static final int IGNORED_PER_REQUEST = 4;
+
+    /**
+     * Counts a frame or a stream that is read and dropped: unknown types (RFC 9114 §9, §6.2.3)
+     * and frames this server has no use for. Clients send some (GREASE, PRIORITY_UPDATE), about
+     * one per request; a client that sends far more is flooding (§10.5), and the connection
+     * ends with H3_EXCESSIVE_LOAD instead of spending a thread's time on it forever.
+     */
+    void ignore(String what) throws Http3Exception {
+        synchronized (this) {
+            if (++ignored <= IGNORED_ALLOWANCE + IGNORED_PER_REQUEST * requestStreams) {
+                return;
+            }
+        }
+        throw new Http3Exception(Frames.H3_EXCESSIVE_LOAD, "too many ignored frames and streams, the last " + what);
     }
 
     /** The client's unidirectional streams: one control stream, the QPACK streams, and others ignored. */
@@ -247,6 +272,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
             } else {
                 // §6.2.3: unknown stream types are reserved for extensions; not read.
                 stream.abortReading(Frames.H3_STREAM_CREATION_ERROR);
+                ignore("a stream of type " + type);
             }
         } catch (Http3Exception e) {
             connectionError(e);
@@ -286,6 +312,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
                 if (length > 1024) {
                     throw new Http3Exception(Frames.H3_EXCESSIVE_LOAD, "a control frame of " + length + " bytes");
                 }
+                ignore("a control frame of type " + type);
                 in.skip(length);
             }
             first = false;

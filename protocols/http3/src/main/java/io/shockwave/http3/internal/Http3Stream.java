@@ -156,12 +156,21 @@ final class Http3Stream implements Runnable {
                 FieldSection.toRequest(fields, request, connection.context.limits().maxHeaderCount());
                 return true;
             }
-            checkFrameType(type);
-            if (length > 16 * 1024) {
-                throw new Http3Exception(Frames.H3_EXCESSIVE_LOAD, "an unknown frame of " + length + " bytes");
-            }
-            in.skip(length); // §9: unknown frame types are ignored
+            skipUnknown(type, length);
         }
+    }
+
+    /** The largest frame of an unknown type read and dropped. */
+    private static final int MAX_IGNORED_FRAME = 16 * 1024;
+
+    /** §9: frames of unknown types are ignored, within {@link Http3Connection#ignore}'s allowance and a size. */
+    private void skipUnknown(long type, long length) throws IOException, Http3Exception {
+        checkFrameType(type);
+        if (length > MAX_IGNORED_FRAME) {
+            throw new Http3Exception(Frames.H3_EXCESSIVE_LOAD, "an unknown frame of " + length + " bytes");
+        }
+        connection.ignore("a frame of type " + type);
+        in.skip(length);
     }
 
     /** §7.2: frames that may not appear on a request stream (DATA before HEADERS included). */
@@ -416,13 +425,11 @@ final class Http3Stream implements Runnable {
                         if (next == Frames.DATA || next == Frames.HEADERS) {
                             throw new Http3Exception(Frames.H3_FRAME_UNEXPECTED, "a frame after the trailers");
                         }
-                        checkFrameType(next);
-                        in.skip(in.varint()); // §9: unknown frame types are ignored
+                        skipUnknown(next, in.varint());
                     }
                     return false;
                 }
-                checkFrameType(type);
-                in.skip(length);
+                skipUnknown(type, length);
             }
         }
 
