@@ -19,6 +19,10 @@ import java.time.Duration;
  * @param maxQuicConnections HTTP/3 connections open at once, within {@code maxConnections};
  *                           beyond it new ones are closed with H3_EXCESSIVE_LOAD. Lower than
  *                           TCP's: Kwik runs about five platform threads per QUIC connection
+ * @param quicRetry whether a new QUIC client must first prove its address with a Retry round
+ *                  trip (RFC 9000 §8.1.2) before the server spends a handshake on it. Off by
+ *                  default: it costs every new connection a round trip. Turn it on under a flood
+ *                  of Initial packets from spoofed addresses
  */
 public record Limits(int maxRequestLineLength,
                      int maxHeaderBytes,
@@ -28,12 +32,13 @@ public record Limits(int maxRequestLineLength,
                      int maxTrailerBytes,
                      DataRate minRequestBodyRate,
                      DataRate minResponseRate,
-                     int maxQuicConnections) {
+                     int maxQuicConnections,
+                     boolean quicRetry) {
 
     private static final DataRate DEFAULT_RATE = DataRate.of(240, Duration.ofSeconds(5));
 
     public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, 10_000, 8 * 1024,
-            DEFAULT_RATE, DEFAULT_RATE, 1_000);
+            DEFAULT_RATE, DEFAULT_RATE, 1_000, false);
 
     public Limits {
         positive(maxRequestLineLength, "maxRequestLineLength");
@@ -50,7 +55,12 @@ public record Limits(int maxRequestLineLength,
 
     public Limits withMaxQuicConnections(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
-                maxTrailerBytes, minRequestBodyRate, minResponseRate, v);
+                maxTrailerBytes, minRequestBodyRate, minResponseRate, v, quicRetry);
+    }
+
+    public Limits withQuicRetry(boolean v) {
+        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
+                maxTrailerBytes, minRequestBodyRate, minResponseRate, maxQuicConnections, v);
     }
 
     private static void positive(long value, String name) {
@@ -61,41 +71,41 @@ public record Limits(int maxRequestLineLength,
 
     public Limits withMaxRequestLineLength(int v) {
         return new Limits(v, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections);
+                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
     }
 
     public Limits withMaxHeaderBytes(int v) {
         return new Limits(maxRequestLineLength, v, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections);
+                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
     }
 
     public Limits withMaxHeaderCount(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, v, maxBodySize, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections);
+                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
     }
 
     public Limits withMaxBodySize(long v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, v, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections);
+                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
     }
 
     public Limits withMaxConnections(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, v, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections);
+                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
     }
 
     public Limits withMaxTrailerBytes(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, v,
-                minRequestBodyRate, minResponseRate, maxQuicConnections);
+                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
     }
 
     public Limits withMinRequestBodyRate(DataRate v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
-                maxTrailerBytes, v, minResponseRate, maxQuicConnections);
+                maxTrailerBytes, v, minResponseRate, maxQuicConnections, quicRetry);
     }
 
     public Limits withMinResponseRate(DataRate v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
-                maxTrailerBytes, minRequestBodyRate, v, maxQuicConnections);
+                maxTrailerBytes, minRequestBodyRate, v, maxQuicConnections, quicRetry);
     }
 }

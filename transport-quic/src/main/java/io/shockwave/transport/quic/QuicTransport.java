@@ -69,7 +69,7 @@ public final class QuicTransport implements TransportProvider {
                     .maxBidirectionalStreamBufferSize(STREAM_WINDOW)
                     .maxUnidirectionalStreamBufferSize(UNIDIRECTIONAL_WINDOW)
                     .maxConnectionBufferSize(CONNECTION_WINDOW)
-                    .retryRequired(false)
+                    .retryRequired(context.limits().quicRetry())
                     .connectionIdLength(8)
                     .build();
             char[] password = new char[0];
