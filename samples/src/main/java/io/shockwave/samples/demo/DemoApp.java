@@ -94,7 +94,8 @@ public final class DemoApp {
                 .start();
     }
 
-    static void routes(Routes r) {
+    /** The demo's routes, for a server that serves them beside its own. */
+    public static void routes(Routes r) {
         r.get("/", DemoApp::index)
          .get("/plaintext", (req, res) -> res.contentType(TEXT).send(HELLO))
          .get("/json", (req, res) -> res.contentType(APPLICATION_JSON).send(JSON))
