@@ -2,6 +2,7 @@ package io.shockwave.http3.internal;
 
 import io.shockwave.runtime.spi.ServerConnection;
 import io.shockwave.runtime.spi.ServerContext;
+import io.shockwave.transport.quic.KwikStopReading;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tech.kwik.core.ConnectionListener;
@@ -176,7 +177,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         long id = stream.getStreamId();
         synchronized (this) {
             if (goAwayId >= 0 && id >= goAwayId) {
-                stream.abortReading(Frames.H3_REQUEST_REJECTED);
+                KwikStopReading.stop(stream, Frames.H3_REQUEST_REJECTED);
                 stream.resetStream(Frames.H3_REQUEST_REJECTED);
                 return;
             }
@@ -271,7 +272,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
                 throw new Http3Exception(Frames.H3_STREAM_CREATION_ERROR, "a client may not open a push stream");
             } else {
                 // §6.2.3: unknown stream types are reserved for extensions; not read.
-                stream.abortReading(Frames.H3_STREAM_CREATION_ERROR);
+                KwikStopReading.stop(stream, Frames.H3_STREAM_CREATION_ERROR);
                 ignore("a stream of type " + type);
             }
         } catch (Http3Exception e) {

@@ -7,6 +7,7 @@ import io.shockwave.runtime.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.shockwave.transport.quic.KwikSendRescue;
+import io.shockwave.transport.quic.KwikStopReading;
 import tech.kwik.core.QuicStream;
 
 import java.io.EOFException;
@@ -41,6 +42,8 @@ final class Http3Stream implements Runnable {
     private volatile boolean done;
     private long doneAt;
     private boolean reset; // guarded by this
+    /** A write to the stream failed while the server had not reset it: the client stopped reading (STOP_SENDING). */
+    private volatile boolean outputGone;
     /** When the write to Kwik in progress started ({@link System#nanoTime()} | 1), or 0. */
     private volatile long writingSince;
     /** When the read that waits (for the head, or for the handler's body) times out, or 0. */
@@ -64,6 +67,7 @@ final class Http3Stream implements Runnable {
         } catch (Http3Exception e) {
             connection.connectionError(e);
         } finally {
+            settleStoppedReading();
             doneAt = System.nanoTime();
             done = true;
             connection.streamEnded(this);
@@ -184,7 +188,30 @@ final class Http3Stream implements Runnable {
     /** The response is complete: a body the handler left unread is not wanted (§4.1: H3_NO_ERROR). */
     private void stopReadingIfUnread() {
         if (!body.ended) {
-            quic.abortReading(Frames.H3_NO_ERROR);
+            stopReading(Frames.H3_NO_ERROR);
+        }
+    }
+
+    /** The reading was stopped, with Kwik's flow-control credit to settle; guarded by this. */
+    private KwikStopReading.Stopped stopped;
+    private boolean readingStopped;
+
+    /** Stops reading the request (STOP_SENDING), once, giving the connection back the window its unread bytes took. */
+    private synchronized void stopReading(long code) {
+        if (!readingStopped) {
+            readingStopped = true;
+            stopped = KwikStopReading.stop(quic, code);
+        }
+    }
+
+    /** At the end of the exchange: credits what the client sent after the reading was stopped. */
+    private void settleStoppedReading() {
+        KwikStopReading.Stopped s;
+        synchronized (this) {
+            s = stopped;
+        }
+        if (s != null) {
+            s.settle();
         }
     }
 
@@ -194,13 +221,23 @@ final class Http3Stream implements Runnable {
             throw e;
         }
         boolean clientCaused = failure instanceof HttpException || failure instanceof RequestBodyException;
-        boolean clientGone = body.clientGone;
+        boolean clientGone = body.clientGone || outputGone;
         if (!clientCaused || !clientGone) {
             connection.context.stats().error();
         }
         if (clientGone) {
+            // The client reset the request or stopped reading the response: an ordinary event.
+            LOG.debug("HTTP/3 stream {} from {} given up by the client: {}", quic.getStreamId(),
+                    connection.remoteAddress(), failure.toString());
             resetStream(Frames.H3_REQUEST_CANCELLED);
             return;
+        }
+        synchronized (this) {
+            if (reset) {
+                // The server reset it already (a write past the write timeout): that is the answer.
+                LOG.debug("HTTP/3 stream {} failed after it was reset: {}", quic.getStreamId(), failure.toString());
+                return;
+            }
         }
         if (response.isCommitted()) {
             if (clientCaused) {
@@ -232,7 +269,7 @@ final class Http3Stream implements Runnable {
             reset = true;
             quic.resetStream(code);
             if (!body.ended) {
-                quic.abortReading(code);
+                stopReading(code);
             }
         }
     }
@@ -254,16 +291,30 @@ final class Http3Stream implements Runnable {
         writingSince = System.nanoTime() | 1;
         try {
             o.write(b, off, len);
+        } catch (IOException e) {
+            outputFailed();
+            throw e;
         } finally {
             writingSince = 0;
         }
         KwikSendRescue.rescue(o);
     }
 
+    private synchronized void outputFailed() {
+        if (!reset) {
+            outputGone = true;
+        }
+    }
+
     /** Ends the response's bytes: the FIN, after what was written; the same look as after a write. */
     void closeOutput() throws IOException {
         OutputStream o = out();
-        o.close();
+        try {
+            o.close();
+        } catch (IOException e) {
+            outputFailed();
+            throw e;
+        }
         KwikSendRescue.rescue(o);
     }
 
@@ -289,7 +340,7 @@ final class Http3Stream implements Runnable {
             LOG.debug("HTTP/3 stream {} from {}: its request {} did not arrive in time", quic.getStreamId(),
                     connection.remoteAddress(), readingHead ? "head" : "body");
             body.timedOut = true;
-            quic.abortReading(Frames.H3_REQUEST_CANCELLED); // ends the read that waits
+            stopReading(Frames.H3_REQUEST_CANCELLED); // ends the read that waits
         }
         long since = writingSince;
         if (since == 0) {
