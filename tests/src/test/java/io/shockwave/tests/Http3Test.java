@@ -52,6 +52,7 @@ class Http3Test {
                 .https("127.0.0.1", 0)
                 .routes(r -> r
                         .get("/plaintext", (req, res) -> res.send("Hello over " + req.protocol()))
+                        .get("/addresses", (req, res) -> res.send(req.localAddress() + " " + req.remoteAddress()))
                         .post("/echo", (req, res) -> req.body().transferTo(res.output()))
                         .post("/sha256", (req, res) -> {
                             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
@@ -113,6 +114,15 @@ class Http3Test {
     @Test
     void http3IsOnTheTlsPortOverUdp() {
         assertEquals(server.tlsPort(), server.http3Port());
+    }
+
+    /** The request knows both ends: the UDP socket it came to and the client's address. */
+    @Test
+    void theRequestNamesBothAddresses() throws Exception {
+        HttpResponse<String> r = flupke(request("/addresses").build(), HttpResponse.BodyHandlers.ofString());
+        String[] both = r.body().split(" ");
+        assertEquals("/127.0.0.1:" + server.http3Port(), both[0]);
+        assertTrue(both[1].startsWith("/127.0.0.1:"), r.body());
     }
 
     @Test

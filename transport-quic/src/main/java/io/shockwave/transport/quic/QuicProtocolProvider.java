@@ -1,6 +1,8 @@
 package io.shockwave.transport.quic;
 
 import io.shockwave.runtime.spi.ServerContext;
+
+import java.net.InetSocketAddress;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
 
 /**
@@ -12,6 +14,10 @@ public interface QuicProtocolProvider {
     /** The ALPN token: {@code h3}. */
     String alpn();
 
-    /** The factory Kwik calls for each new connection of this protocol, on the server {@code context}. */
-    ApplicationProtocolConnectionFactory connectionFactory(ServerContext context);
+    /**
+     * The factory Kwik calls for each new connection of this protocol, on the server
+     * {@code context}, for the UDP socket bound to {@code local} (a wildcard address when the
+     * listener is on every address: a datagram socket cannot tell which one a packet came to).
+     */
+    ApplicationProtocolConnectionFactory connectionFactory(ServerContext context, InetSocketAddress local);
 }

@@ -33,9 +33,9 @@ public final class QuicTransport implements TransportProvider {
     private static final Logger LOG = LoggerFactory.getLogger(QuicTransport.class);
     private static final String ALIAS = "shockwave";
     /** As HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS: request streams a client may have open. */
-    static final int MAX_REQUEST_STREAMS = 128;
+    public static final int MAX_REQUEST_STREAMS = 128;
     /** HTTP/3 needs three (control, QPACK encoder and decoder); a few more for extensions the server ignores. */
-    static final int MAX_UNIDIRECTIONAL_STREAMS = 8;
+    public static final int MAX_UNIDIRECTIONAL_STREAMS = 8;
     /** Receive window of a request stream: what a client may send ahead of the handler's reads. */
     static final long STREAM_WINDOW = 256 * 1024;
     static final long UNIDIRECTIONAL_WINDOW = 64 * 1024;
@@ -81,13 +81,13 @@ public final class QuicTransport implements TransportProvider {
                     .withLogger(new KwikLog())
                     .build();
             AtomicBoolean accepting = new AtomicBoolean(true);
+            InetSocketAddress bound = (InetSocketAddress) socket.getLocalSocketAddress();
             List<String> protocols = ServiceLoader.load(QuicProtocolProvider.class, QuicTransport.class.getClassLoader())
                     .stream().map(ServiceLoader.Provider::get)
                     .peek(p -> connector.registerApplicationProtocol(p.alpn(),
-                            new GatedFactory(p.connectionFactory(context), accepting)))
+                            new GatedFactory(p.connectionFactory(context, bound), accepting)))
                     .map(QuicProtocolProvider::alpn).toList();
             connector.start();
-            InetSocketAddress bound = (InetSocketAddress) socket.getLocalSocketAddress();
             LOG.debug("QUIC ({}) on UDP {}", protocols, bound);
             return new QuicBinding(connector, accepting, bound);
         } catch (GeneralSecurityException | RuntimeException e) {

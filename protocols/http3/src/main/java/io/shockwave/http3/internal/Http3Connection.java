@@ -34,6 +34,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     /** The server's QUIC connections open, for {@link io.shockwave.runtime.Limits#maxQuicConnections}. */
     private final AtomicInteger quicOpen;
     private final InetSocketAddress remote;
+    private final InetSocketAddress local;
     /** The server's control stream, once open; guarded by this. */
     private OutputStream control;
     private boolean peerControlSeen;
@@ -58,8 +59,9 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     private final long lingerNanos;
     private volatile boolean closed;
 
-    private Http3Connection(QuicConnection quic, ServerContext context, AtomicInteger quicOpen) {
+    private Http3Connection(QuicConnection quic, ServerContext context, AtomicInteger quicOpen, InetSocketAddress local) {
         this.quic = quic;
+        this.local = local;
         this.context = context;
         this.quicOpen = quicOpen;
         this.remote = quic instanceof tech.kwik.core.server.ServerConnection s ? s.getInitialRemoteAddress() : null;
@@ -75,8 +77,9 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
      * or, when every one is busy, this one is closed at once with H3_EXCESSIVE_LOAD; the
      * same beyond the QUIC connections' own limit.
      */
-    public static Http3Connection open(QuicConnection quic, ServerContext context, AtomicInteger quicOpen) {
-        Http3Connection c = new Http3Connection(quic, context, quicOpen);
+    public static Http3Connection open(QuicConnection quic, ServerContext context, AtomicInteger quicOpen,
+                                       InetSocketAddress local) {
+        Http3Connection c = new Http3Connection(quic, context, quicOpen, local);
         long open = context.stats().connectionOpened();
         int quicCount = quicOpen.incrementAndGet();
         boolean overQuic = quicCount > context.limits().maxQuicConnections();
@@ -457,6 +460,11 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    /** The UDP socket's address: the listener's, a wildcard when it listens on every address. */
+    InetSocketAddress localAddress() {
+        return local;
     }
 
     /** Kwik: the QUIC connection is gone (closed by either side, or timed out). */

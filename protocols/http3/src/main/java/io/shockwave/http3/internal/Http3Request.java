@@ -79,6 +79,6 @@ final class Http3Request extends AbstractRequest {
 
     @Override
     public InetSocketAddress localAddress() {
-        return null;
+        return stream.connection.localAddress();
     }
 }
