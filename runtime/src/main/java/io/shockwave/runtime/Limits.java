@@ -19,10 +19,6 @@ import java.time.Duration;
  * @param maxQuicConnections HTTP/3 connections open at once, within {@code maxConnections};
  *                           beyond it new ones are closed with H3_EXCESSIVE_LOAD. Lower than
  *                           TCP's: Kwik runs about five platform threads per QUIC connection
- * @param quicRetry whether a new QUIC client must first prove its address with a Retry round
- *                  trip (RFC 9000 §8.1.2) before the server spends a handshake on it. Off by
- *                  default: it costs every new connection a round trip. Turn it on under a flood
- *                  of Initial packets from spoofed addresses
  */
 public record Limits(int maxRequestLineLength,
                      int maxHeaderBytes,
@@ -32,13 +28,12 @@ public record Limits(int maxRequestLineLength,
                      int maxTrailerBytes,
                      DataRate minRequestBodyRate,
                      DataRate minResponseRate,
-                     int maxQuicConnections,
-                     boolean quicRetry) {
+                     int maxQuicConnections) {
 
     private static final DataRate DEFAULT_RATE = DataRate.of(240, Duration.ofSeconds(5));
 
     public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, 10_000, 8 * 1024,
-            DEFAULT_RATE, DEFAULT_RATE, 1_000, false);
+            DEFAULT_RATE, DEFAULT_RATE, 1_000);
 
     public Limits {
         positive(maxRequestLineLength, "maxRequestLineLength");
@@ -55,12 +50,7 @@ public record Limits(int maxRequestLineLength,
 
     public Limits withMaxQuicConnections(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
-                maxTrailerBytes, minRequestBodyRate, minResponseRate, v, quicRetry);
-    }
-
-    public Limits withQuicRetry(boolean v) {
-        return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
-                maxTrailerBytes, minRequestBodyRate, minResponseRate, maxQuicConnections, v);
+                maxTrailerBytes, minRequestBodyRate, minResponseRate, v);
     }
 
     private static void positive(long value, String name) {
@@ -71,41 +61,41 @@ public record Limits(int maxRequestLineLength,
 
     public Limits withMaxRequestLineLength(int v) {
         return new Limits(v, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
+                minRequestBodyRate, minResponseRate, maxQuicConnections);
     }
 
     public Limits withMaxHeaderBytes(int v) {
         return new Limits(maxRequestLineLength, v, maxHeaderCount, maxBodySize, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
+                minRequestBodyRate, minResponseRate, maxQuicConnections);
     }
 
     public Limits withMaxHeaderCount(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, v, maxBodySize, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
+                minRequestBodyRate, minResponseRate, maxQuicConnections);
     }
 
     public Limits withMaxBodySize(long v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, v, maxConnections, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
+                minRequestBodyRate, minResponseRate, maxQuicConnections);
     }
 
     public Limits withMaxConnections(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, v, maxTrailerBytes,
-                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
+                minRequestBodyRate, minResponseRate, maxQuicConnections);
     }
 
     public Limits withMaxTrailerBytes(int v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections, v,
-                minRequestBodyRate, minResponseRate, maxQuicConnections, quicRetry);
+                minRequestBodyRate, minResponseRate, maxQuicConnections);
     }
 
     public Limits withMinRequestBodyRate(DataRate v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
-                maxTrailerBytes, v, minResponseRate, maxQuicConnections, quicRetry);
+                maxTrailerBytes, v, minResponseRate, maxQuicConnections);
     }
 
     public Limits withMinResponseRate(DataRate v) {
         return new Limits(maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize, maxConnections,
-                maxTrailerBytes, minRequestBodyRate, v, maxQuicConnections, quicRetry);
+                maxTrailerBytes, minRequestBodyRate, v, maxQuicConnections);
     }
 }

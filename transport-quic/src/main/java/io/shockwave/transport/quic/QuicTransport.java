@@ -69,7 +69,10 @@ public final class QuicTransport implements TransportProvider {
                     .maxBidirectionalStreamBufferSize(STREAM_WINDOW)
                     .maxUnidirectionalStreamBufferSize(UNIDIRECTIONAL_WINDOW)
                     .maxConnectionBufferSize(CONNECTION_WINDOW)
-                    .retryRequired(context.limits().quicRetry())
+                    // No Retry: Kwik 0.10.8 builds the whole connection (its threads included)
+                    // before it sends the Retry, and arms no timer that ends it if the client never
+                    // comes back with the token; a flood of spoofed Initials would leak them all.
+                    .retryRequired(false)
                     .connectionIdLength(8)
                     .build();
             char[] password = new char[0];
