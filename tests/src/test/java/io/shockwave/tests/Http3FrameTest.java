@@ -255,6 +255,25 @@ class Http3FrameTest {
         assertEquals(200, exchange(get("/plaintext")).status()); // and the server serves on
     }
 
+    /**
+     * This server allows no dynamic table, so the client's QPACK encoder stream has next to
+     * nothing to carry; 100 KB on it is a flood and ends the connection (H3_EXCESSIVE_LOAD).
+     */
+    @Test
+    void aFloodOnTheQpackEncoderStreamEndsTheConnection() throws Exception {
+        try (H3RawClient c = H3RawClient.connect(port)) {
+            byte[] flood = new byte[100_001];
+            flood[0] = 0x02; // the QPACK encoder stream's type
+            java.util.Arrays.fill(flood, 1, flood.length, (byte) 0x20); // Set Dynamic Table Capacity 0, over and over
+            try {
+                onAThreadOfItsOwn(() -> c.unidirectional(flood));
+            } catch (IOException closed) {
+                // the server closed the connection before all of it was written
+            }
+            assertEquals(0x107, connectionErrorFor(c));
+        }
+    }
+
     /** §10.5: a flood of unknown frames on one request stream ends the connection (H3_EXCESSIVE_LOAD). */
     @Test
     void aFloodOfUnknownFramesOnARequestStreamEndsTheConnection() throws Exception {

@@ -20,10 +20,14 @@ import java.lang.invoke.MethodType;
  * stream's window (256 KiB); after 4 MiB of them the client can send nothing more on the
  * connection, not even a request head, and every request on it stalls.
  *
- * <p>{@link #stop} aborts the read and then credits the connection with what was received
- * and not read; {@link Stopped#settle} credits what arrived afterwards, until Kwik forgets the
- * stream (when its output is closed too) and ignores whatever comes later. If the peer had
- * already reset the stream, Kwik credited it itself and nothing more is given. This reads and
+ * <p>{@link #stop} aborts the read and notes how far it had read; {@link Stopped#settle}, at
+ * the end of the exchange (and again later, while the stream's response is still leaving),
+ * credits the connection with everything Kwik charged it for the stream beyond that: what
+ * was received and dropped, and, when the peer answers with RESET_STREAM, the rest up to the
+ * stream's final size, which Kwik charges too. Once Kwik forgets the stream (its output is
+ * closed as well) it charges nothing more. If the peer had reset the stream before the abort,
+ * Kwik credited it itself and nothing is given: the mark of that ({@code reset}) is read at
+ * settling, when a reset racing the abort has long set it. This reads and
  * calls Kwik's private members: always possible on the class path, and on the module path
  * only with {@code --add-opens tech.kwik.core/tech.kwik.core.stream=io.shockwave.transport.quic}
  * (the same as {@link KwikSendRescue}); without it, the stream is aborted as Kwik does it.
@@ -37,6 +41,7 @@ public final class KwikStopReading {
     private static final MethodHandle BUFFER;
     private static final MethodHandle READ_OFFSET;
     private static final MethodHandle PEER_RESET;
+    private static final MethodHandle FINAL_SIZE;
 
     static {
         Class<?> stream = null;
@@ -46,6 +51,7 @@ public final class KwikStopReading {
         MethodHandle buffer = null;
         MethodHandle readOffset = null;
         MethodHandle peerReset = null;
+        MethodHandle finalSize = null;
         try {
             stream = Class.forName("tech.kwik.core.stream.QuicStreamImpl");
             Class<?> inputImpl = Class.forName("tech.kwik.core.stream.StreamInputStreamImpl");
@@ -59,6 +65,7 @@ public final class KwikStopReading {
             buffer = in.findGetter(inputImpl, "receiveBuffer", bufferType);
             readOffset = in.findVirtual(bufferType, "readOffset", MethodType.methodType(long.class));
             peerReset = in.findGetter(inputImpl, "reset", boolean.class);
+            finalSize = in.findGetter(inputImpl, "finalSize", long.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("Kwik's stream internals are not reachable ({}): each request body the server stops reading "
                     + "will shrink its connection's receive window; add --add-opens "
@@ -72,31 +79,58 @@ public final class KwikStopReading {
         BUFFER = buffer;
         READ_OFFSET = readOffset;
         PEER_RESET = peerReset;
+        FINAL_SIZE = finalSize;
     }
 
     private KwikStopReading() {
     }
 
-    /** A stream whose reading was stopped, with what has been credited for it so far. */
+    /** A stream whose reading was stopped, with how far the connection has been credited for it. */
     public static final class Stopped {
         private final QuicStream stream;
+        private final Object input;
         private long creditedUpTo;
 
-        private Stopped(QuicStream stream, long creditedUpTo) {
+        private Stopped(QuicStream stream, Object input, long readOffset) {
             this.stream = stream;
-            this.creditedUpTo = creditedUpTo;
+            this.input = input;
+            this.creditedUpTo = readOffset;
         }
 
-        /** Credits the connection with what the peer sent on the stream since the last credit. */
+        /**
+         * Credits the connection with what Kwik charged it for this stream and nobody read:
+         * up to the larger of the highest offset received and the final size a reset gave.
+         * Repeating it credits only what is new.
+         */
         public synchronized void settle() {
-            creditedUpTo = creditUpTo(stream, creditedUpTo);
+            try {
+                if ((boolean) PEER_RESET.invoke(input)) {
+                    return; // reset before the abort: Kwik credited the stream itself
+                }
+                long charged = Math.max((long) RECEIVED.invoke(stream), (long) FINAL_SIZE.invoke(input));
+                for (long owed = charged - creditedUpTo; owed > 0; ) {
+                    int step = (int) Math.min(owed, Integer.MAX_VALUE);
+                    CREDIT.invoke(stream, step);
+                    owed -= step;
+                    creditedUpTo += step;
+                }
+            } catch (Throwable t) {
+                LOG.debug("Kwik flow-control credit failed: {}", t.toString());
+            }
+        }
+    }
+
+    /** Stops reading a stream that Kwik forgets at once (unidirectional, or reset both ways) and settles it. */
+    public static void stopAndSettle(QuicStream stream, long code) {
+        Stopped stopped = stop(stream, code);
+        if (stopped != null) {
+            stopped.settle();
         }
     }
 
     /**
-     * {@code stream.abortReading(code)}, then the connection gets back the window of what was
-     * received and not read. The result settles later arrivals; null when nothing is owed
-     * or the workaround is not available.
+     * {@code stream.abortReading(code)}, noting how far the stream was read; the result
+     * credits the connection when settled. Null when the workaround is not available.
      */
     public static Stopped stop(QuicStream stream, long code) {
         stream.abortReading(code);
@@ -105,30 +139,10 @@ public final class KwikStopReading {
         }
         try {
             Object input = INPUT.invoke(stream);
-            if ((boolean) PEER_RESET.invoke(input)) {
-                return null; // reset by the peer before the abort: Kwik credited it
-            }
-            long read = (long) READ_OFFSET.invoke(BUFFER.invoke(input));
-            return new Stopped(stream, creditUpTo(stream, read));
+            return new Stopped(stream, input, (long) READ_OFFSET.invoke(BUFFER.invoke(input)));
         } catch (Throwable t) {
             LOG.debug("Kwik flow-control credit failed: {}", t.toString());
             return null;
-        }
-    }
-
-    /** Credits what was received on {@code stream} beyond {@code from}; returns the new mark. */
-    private static long creditUpTo(QuicStream stream, long from) {
-        try {
-            long received = (long) RECEIVED.invoke(stream);
-            for (long owed = received - from; owed > 0; ) {
-                int step = (int) Math.min(owed, Integer.MAX_VALUE);
-                CREDIT.invoke(stream, step);
-                owed -= step;
-            }
-            return Math.max(from, received);
-        } catch (Throwable t) {
-            LOG.debug("Kwik flow-control credit failed: {}", t.toString());
-            return from;
         }
     }
 }

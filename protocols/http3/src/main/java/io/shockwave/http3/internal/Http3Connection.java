@@ -50,6 +50,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     private long requestStreams;
     /** Frames and streams ignored so far (see {@link #ignore}); guarded by this. */
     private long ignored;
+    private final long openedAt = System.nanoTime();
     private volatile long idleSince = System.nanoTime();
     /** The request streams being served, for the watchdog's look at their writes. */
     private final java.util.Set<Http3Stream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -180,8 +181,8 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         long id = stream.getStreamId();
         synchronized (this) {
             if (goAwayId >= 0 && id >= goAwayId) {
-                KwikStopReading.stop(stream, Frames.H3_REQUEST_REJECTED);
                 stream.resetStream(Frames.H3_REQUEST_REJECTED);
+                KwikStopReading.stopAndSettle(stream, Frames.H3_REQUEST_REJECTED);
                 return;
             }
             active++;
@@ -222,16 +223,20 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
     static final int IGNORED_ALLOWANCE = 64;
     /** And for each request stream it opens: GREASE, PRIORITY_UPDATE and the like come per request. */
     static final int IGNORED_PER_REQUEST = 4;
+    /** And one per second the connection has been open, for PRIORITY_UPDATEs of long responses. */
+    private static final long NANOS_PER_IGNORED = 1_000_000_000L;
 
     /**
-     * Counts a frame or a stream that is read and dropped: unknown types (RFC 9114 §9, §6.2.3)
-     * and frames this server has no use for. Clients send some (GREASE, PRIORITY_UPDATE), about
-     * one per request; a client that sends far more is flooding (§10.5), and the connection
-     * ends with H3_EXCESSIVE_LOAD instead of spending a thread's time on it forever.
+     * Counts a frame, a stream or a read of QPACK instructions that is read and dropped:
+     * unknown types (RFC 9114 §9, §6.2.3) and what this server has no use for. Clients send
+     * some (GREASE, PRIORITY_UPDATE), about one per request or now and then over a long
+     * response; a client that sends far more is flooding (§10.5), and the connection ends with
+     * H3_EXCESSIVE_LOAD instead of spending a thread's time on it forever.
      */
     void ignore(String what) throws Http3Exception {
+        long age = (System.nanoTime() - openedAt) / NANOS_PER_IGNORED;
         synchronized (this) {
-            if (++ignored <= IGNORED_ALLOWANCE + IGNORED_PER_REQUEST * requestStreams) {
+            if (++ignored <= IGNORED_ALLOWANCE + IGNORED_PER_REQUEST * requestStreams + age) {
                 return;
             }
         }
@@ -275,7 +280,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
                 throw new Http3Exception(Frames.H3_STREAM_CREATION_ERROR, "a client may not open a push stream");
             } else {
                 // §6.2.3: unknown stream types are reserved for extensions; not read.
-                KwikStopReading.stop(stream, Frames.H3_STREAM_CREATION_ERROR);
+                KwikStopReading.stopAndSettle(stream, Frames.H3_STREAM_CREATION_ERROR);
                 ignore("a stream of type " + type);
             }
         } catch (Http3Exception e) {
@@ -354,11 +359,13 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         }
     }
 
-    private void drainQpack(FrameInput in, long type) throws IOException {
+    private void drainQpack(FrameInput in, long type) throws IOException, Http3Exception {
         byte[] scratch = new byte[256];
         while (in.read(scratch, 0, scratch.length) >= 0) {
             // With a table capacity of 0 the client's encoder has nothing to insert; what it sends
-            // (at most a Set Dynamic Table Capacity of 0, or decoder acknowledgements) needs no answer.
+            // (at most a Set Dynamic Table Capacity of 0, or decoder instructions) needs no answer,
+            // and there is little of it: each read counts as something ignored.
+            ignore("QPACK stream bytes");
         }
     }
 
@@ -448,6 +455,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
         // QUIC's idle timeout ends a silent connection; here, responses the client does not take.
         for (Http3Stream s : streams) {
             if (s.isDone()) {
+                s.settleStoppedReading(); // a reset that came while the response was still leaving
                 if (!s.outputPending() || now - s.doneAt() > writeTimeoutNanos) {
                     streams.remove(s);
                 }

@@ -204,8 +204,11 @@ final class Http3Stream implements Runnable {
         }
     }
 
-    /** At the end of the exchange: credits what the client sent after the reading was stopped. */
-    private void settleStoppedReading() {
+    /**
+     * At the end of the exchange, and on watchdog ticks while its response is still leaving:
+     * gives the connection back the window of what the client sent that was not read.
+     */
+    void settleStoppedReading() {
         KwikStopReading.Stopped s;
         synchronized (this) {
             s = stopped;
