@@ -472,6 +472,17 @@ measure_h2_modes() {
     fi
 }
 
+# Closes the idle-connection client's standard input (HOLD_FD), so that it closes its
+# connections and exits; SIGKILL if it has not within 30 s.
+release_idle_client() {
+    local client=$1 hold_fd=$2 deadline
+    exec {hold_fd}>&-
+    deadline=$((SECONDS + 30))
+    while kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL "$client" 2>/dev/null
+    wait "$client" 2>/dev/null
+}
+
 # The cost of idle keep-alive connections, each after one request: HTTP/1.1 by default, or
 # PROTOCOL (h2c) on PORT, with results under KEY (idle, idle_h2c).
 measure_idle() {
@@ -521,11 +532,7 @@ measure_idle() {
     else
         NOTES+=("${TITLE[$srv]}: the $key client did not finish: $(tail -n 3 "$out" | tr '\n' ' ')")
     fi
-    exec {hold_fd}>&-
-    deadline=$((SECONDS + 30))
-    while kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$client" 2>/dev/null
-    wait "$client" 2>/dev/null
+    release_idle_client "$client" "$hold_fd"
 }
 
 # One H3Load run from the client core; prints "requests duration_us failed p50_us p99_us
@@ -609,11 +616,7 @@ measure_idle_h3() {
     else
         NOTES+=("${TITLE[$srv]}: the idle QUIC client did not finish: $(tail -n 3 "$out" | tr '\n' ' ')")
     fi
-    exec {hold_fd}>&-
-    deadline=$((SECONDS + 30))
-    while kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$client" 2>/dev/null
-    wait "$client" 2>/dev/null
+    release_idle_client "$client" "$hold_fd"
 }
 
 start_server() {
