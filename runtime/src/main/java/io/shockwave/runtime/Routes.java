@@ -56,10 +56,17 @@ public final class Routes {
         return this;
     }
 
-    /** Serves {@code pattern} for every method. */
+    /**
+     * Serves {@code pattern} for every method but CONNECT and TRACE: a handler written for
+     * ordinary requests should not answer a tunnel request, nor echo a request back (TRACE
+     * can leak cookies and credentials to a script, RFC 9110 §9.3.8). Register those
+     * explicitly with {@link #route} where they are wanted.
+     */
     public Routes any(String pattern, Handler handler) {
         for (Method m : Method.values()) {
-            router.add(m, pattern, handler);
+            if (m != Method.CONNECT && m != Method.TRACE) {
+                router.add(m, pattern, handler);
+            }
         }
         return this;
     }

@@ -74,6 +74,7 @@ class HttpClientTest {
                                 res.send("q=" + req.queryParam("q") + " tags=" + req.queryParams("tag")
                                         + " missing=" + req.queryParam("missing")))
                         .get("/only-get", (req, res) -> res.send("got"))
+                        .any("/anything", (req, res) -> res.send(req.method().name()))
                         .get("/boom", (req, res) -> {
                             throw new IllegalStateException("handler bug, on purpose");
                         })
@@ -185,6 +186,20 @@ class HttpClientTest {
     @Test
     void answersUnknownPathWith404() throws Exception {
         assertEquals(404, get("/no/such/path").statusCode());
+    }
+
+    /** any() answers every method but TRACE (which would echo the request) and CONNECT. */
+    @Test
+    void anyRouteRefusesTrace() throws Exception {
+        HttpResponse<String> put = client.send(request("/anything")
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("PUT", put.body());
+        HttpResponse<String> trace = client.send(request("/anything")
+                .method("TRACE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, trace.statusCode());
+        List<String> allowed = List.of(trace.headers().firstValue("allow").orElseThrow().split(",\\s*"));
+        assertTrue(allowed.contains("PUT") && !allowed.contains("TRACE") && !allowed.contains("CONNECT"),
+                "Allow: " + allowed);
     }
 
     @Test

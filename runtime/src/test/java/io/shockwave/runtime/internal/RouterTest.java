@@ -219,11 +219,18 @@ class RouterTest {
     }
 
     @Test
-    void allowListsEveryMethodOfAnyRoute() throws Exception {
+    void anyServesEveryMethodButConnectAndTrace() throws Exception {
         Handler router = new Routes().any("/all", named("all")).build();
         for (Method m : Method.values()) {
-            assertEquals(200, serve(router, m, "/all").status().code(), m.name());
+            int expected = m == Method.CONNECT || m == Method.TRACE ? 405 : 200;
+            assertEquals(expected, serve(router, m, "/all").status().code(), m.name());
         }
+    }
+
+    @Test
+    void traceIsServedWhenRegisteredExplicitly() throws Exception {
+        Handler router = new Routes().any("/all", named("all")).route(Method.TRACE, "/all", named("trace")).build();
+        assertEquals(200, serve(router, Method.TRACE, "/all").status().code());
     }
 
     @Test
