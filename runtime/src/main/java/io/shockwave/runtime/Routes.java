@@ -7,8 +7,9 @@ import io.shockwave.runtime.internal.Router;
  * literals, parameters {@code {name}} that match one non-empty segment, or, last, a
  * wildcard {@code *} that matches the rest of the path (read it with
  * {@code pathParam("*")}). Literals win over parameters, parameters over wildcards.
- * An unmatched path gets 404; a matched path without a handler for the method gets 405
- * with {@code Allow}. HEAD is served by the GET handler when it has none of its own.
+ * An unmatched path is a {@link NotFound} (404) and a matched path without a handler for
+ * the method a {@link MethodNotAllowed} (405, with {@code Allow}), both answered by the
+ * server's {@link ErrorHandler}. HEAD is served by the GET handler when it has none of its own.
  *
  * <pre>{@code
  * r.get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id")))

@@ -1,6 +1,7 @@
 package io.shockwave.runtime;
 
 import io.shockwave.runtime.internal.DefaultErrorHandler;
+import io.shockwave.runtime.internal.Router;
 import io.shockwave.runtime.internal.ServerRuntime;
 import io.shockwave.runtime.spi.Binding;
 import io.shockwave.runtime.spi.ProtocolProvider;
@@ -226,6 +227,8 @@ public final class Server implements AutoCloseable {
             if (handler == null) {
                 throw new IllegalStateException("no handler or routes configured");
             }
+            // The router answers 404 and 405 through the error handler, as every other error.
+            Handler served = handler instanceof Router router ? router.withErrorHandler(errorHandler) : handler;
             if (listeners.isEmpty()) {
                 throw new IllegalStateException("no listener configured: call http(port)");
             }
@@ -261,7 +264,7 @@ public final class Server implements AutoCloseable {
                 resolved.add(l);
             }
             byte[] server = serverHeader == null ? null : serverHeader.getBytes(StandardCharsets.US_ASCII);
-            ServerRuntime runtime = new ServerRuntime(handler, errorHandler, limits, timeouts, protocols, server);
+            ServerRuntime runtime = new ServerRuntime(served, errorHandler, limits, timeouts, protocols, server);
             List<Binding> bound = new ArrayList<>();
             List<Binding> quic = new ArrayList<>();
             try {

@@ -26,7 +26,9 @@ public final class DefaultErrorHandler implements ErrorHandler {
             status = e.status();
         }
         if (status != null) {
-            LOG.debug("{} {}: {} {}", request.method(), request.rawPath(), status.code(), failure.getMessage());
+            if (LOG.isDebugEnabled()) { // rawPath() makes a String: not for every 404 of a scan
+                LOG.debug("{} {}: {} {}", request.method(), request.rawPath(), status.code(), failure.getMessage());
+            }
             response.status(status).contentType("text/plain; charset=utf-8").send(failure.getMessage());
             return;
         }

@@ -1,11 +1,13 @@
 package io.shockwave.runtime.internal;
 
+import io.shockwave.runtime.ErrorHandler;
 import io.shockwave.runtime.Handler;
 import io.shockwave.runtime.HeaderName;
 import io.shockwave.runtime.Method;
+import io.shockwave.runtime.MethodNotAllowed;
+import io.shockwave.runtime.NotFound;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Response;
-import io.shockwave.runtime.Status;
 import io.shockwave.runtime.spi.AbstractRequest;
 
 import java.nio.charset.StandardCharsets;
@@ -18,14 +20,35 @@ import java.util.StringJoiner;
  * A tree of path segments matched against the request's path bytes. Matching
  * backtracks (literal, then parameter, then wildcard at each level) and records
  * captures as offsets in the request, so a lookup allocates nothing.
+ *
+ * <p>A path no route matches, and a route without a handler for the method, go to the
+ * server's {@link ErrorHandler} as {@link NotFound} and {@link MethodNotAllowed} (with
+ * {@code Allow} already on the response), so that they look like every other error the
+ * application answers. Both are made once, not per request.
  */
 public final class Router implements Handler {
-    private static final byte[] NOT_FOUND = "Not Found".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] METHOD_NOT_ALLOWED = "Method Not Allowed".getBytes(StandardCharsets.US_ASCII);
+    private static final NotFound NOT_FOUND = new NotFound();
     private static final int METHODS = Method.values().length;
 
-    private final Node root = new Node();
+    private final Node root;
     private boolean frozen;
+    private final ErrorHandler errorHandler;
+
+    public Router() {
+        this(new Node(), new DefaultErrorHandler());
+    }
+
+    private Router(Node root, ErrorHandler errorHandler) {
+        this.root = root;
+        this.errorHandler = errorHandler;
+    }
+
+    /** These routes, frozen, answering 404 and 405 through {@code errorHandler}. */
+    public Router withErrorHandler(ErrorHandler errorHandler) {
+        Router r = new Router(freeze().root, errorHandler);
+        r.frozen = true;
+        return r;
+    }
 
     private static final class Node {
         byte[][] literals = new byte[0][];
@@ -35,6 +58,7 @@ public final class Router implements Handler {
         Node wildcard;
         Handler[] handlers;
         byte[] allow;
+        MethodNotAllowed notAllowed;
 
         Node literal(byte[] segment) {
             for (int i = 0; i < literals.length; i++) {
@@ -122,6 +146,7 @@ public final class Router implements Handler {
                 }
             }
             node.allow = allow.toString().getBytes(StandardCharsets.US_ASCII);
+            node.notAllowed = new MethodNotAllowed(allow.toString());
         }
         for (Node child : node.literalChildren) {
             computeAllow(child);
@@ -141,7 +166,7 @@ public final class Router implements Handler {
         int off = req.routingPathOffset();
         Node endpoint = match(root, path, off, off + req.routingPathLength(), req);
         if (endpoint == null) {
-            response.status(Status.NOT_FOUND).contentType("text/plain").send(NOT_FOUND);
+            errorHandler.handle(request, response, NOT_FOUND);
             return;
         }
         Handler[] handlers = endpoint.handlers;
@@ -150,9 +175,8 @@ public final class Router implements Handler {
             handler = handlers[Method.GET.ordinal()];
         }
         if (handler == null) {
-            response.status(Status.METHOD_NOT_ALLOWED);
             response.headers().set(HeaderName.ALLOW, endpoint.allow);
-            response.contentType("text/plain").send(METHOD_NOT_ALLOWED);
+            errorHandler.handle(request, response, endpoint.notAllowed);
             return;
         }
         handler.handle(request, response);
