@@ -44,6 +44,24 @@ public interface Response {
     /** Sends {@code body} as UTF-8; sets {@code text/plain; charset=utf-8} if no Content-Type was set. */
     void send(String body);
 
+    /** Redirects with 302 Found: {@code redirect(Status.FOUND, location)}. */
+    default void redirect(String location) {
+        redirect(Status.FOUND, location);
+    }
+
+    /**
+     * Sends {@code status}, a 3xx, with {@code Location: location} and no body. The location
+     * goes out as given (a relative reference is fine, RFC 9110 §10.2.2); one with a control
+     * character is refused with {@link IllegalArgumentException}, so a redirect made from
+     * request input cannot add header fields.
+     */
+    default void redirect(Status status, String location) {
+        if (status.code() < 300 || status.code() > 399) {
+            throw new IllegalArgumentException("not a redirection status: " + status.code());
+        }
+        status(status).header(HeaderName.LOCATION, location).send();
+    }
+
     /** Sends the response with no body. */
     default void send() {
         send(EMPTY, 0, 0);

@@ -20,9 +20,36 @@ import io.shockwave.runtime.internal.Router;
 public final class Routes {
     /** An empty set of routes; {@code Server.Builder.routes} hands you one. */
     public Routes() {
+        this(new Router(), "");
     }
 
-    private final Router router = new Router();
+    private Routes(Router router, String prefix) {
+        this.router = router;
+        this.prefix = prefix;
+    }
+
+    private final Router router;
+    /** What {@link #group} puts before every pattern: "" at the top, "/api" in a group. */
+    private final String prefix;
+
+    /**
+     * Routes under {@code prefix}: {@code group("/api", api -> api.get("/users", h))} serves
+     * {@code /api/users}, and {@code api.get("/", h)} serves {@code /api} itself. Groups nest.
+     */
+    public Routes group(String prefix, java.util.function.Consumer<Routes> group) {
+        if (prefix == null || !prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("*")) {
+            throw new IllegalArgumentException("a group prefix starts with '/' and ends with no '/' or '*': " + prefix);
+        }
+        group.accept(new Routes(router, this.prefix + prefix));
+        return this;
+    }
+
+    private String full(String pattern) {
+        if (prefix.isEmpty() || pattern == null) {
+            return pattern;
+        }
+        return pattern.equals("/") ? prefix : prefix + pattern;
+    }
 
     public Routes get(String pattern, Handler handler) {
         return route(Method.GET, pattern, handler);
@@ -53,7 +80,7 @@ public final class Routes {
     }
 
     public Routes route(Method method, String pattern, Handler handler) {
-        router.add(method, pattern, handler);
+        router.add(method, full(pattern), handler);
         return this;
     }
 
@@ -66,7 +93,7 @@ public final class Routes {
     public Routes any(String pattern, Handler handler) {
         for (Method m : Method.values()) {
             if (m != Method.CONNECT && m != Method.TRACE) {
-                router.add(m, pattern, handler);
+                router.add(m, full(pattern), handler);
             }
         }
         return this;

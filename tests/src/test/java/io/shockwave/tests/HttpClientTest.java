@@ -1,6 +1,7 @@
 package io.shockwave.tests;
 
 import io.shockwave.runtime.Server;
+import io.shockwave.runtime.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +76,10 @@ class HttpClientTest {
                                         + " missing=" + req.queryParam("missing")))
                         .get("/only-get", (req, res) -> res.send("got"))
                         .any("/anything", (req, res) -> res.send(req.method().name()))
+                        .group("/old", old -> old
+                                .get("/page", (req, res) -> res.redirect("/hello"))
+                                .get("/moved", (req, res) -> res.redirect(Status.MOVED_PERMANENTLY, "/hello"))
+                                .get("/evil", (req, res) -> res.redirect("/x\r\nSet-Cookie: a=b")))
                         .get("/boom", (req, res) -> {
                             throw new IllegalStateException("handler bug, on purpose");
                         })
@@ -186,6 +191,27 @@ class HttpClientTest {
     @Test
     void answersUnknownPathWith404() throws Exception {
         assertEquals(404, get("/no/such/path").statusCode());
+    }
+
+    /** Redirects in a route group: 302 by default, any 3xx on request, and the client follows them. */
+    @Test
+    void redirectsFromARouteGroup() throws Exception {
+        HttpResponse<String> found = client.send(request("/old/page").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, found.statusCode());
+        assertEquals("/hello", found.headers().firstValue("location").orElse(null));
+        assertEquals("", found.body());
+        HttpResponse<String> moved = client.send(request("/old/moved").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(301, moved.statusCode());
+        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        assertEquals("Hello", following.send(request("/old/page").build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** A Location with CR LF (say, made from request input) is refused: 500, and no header injected. */
+    @Test
+    void aRedirectCannotInjectHeaderFields() throws Exception {
+        HttpResponse<String> evil = client.send(request("/old/evil").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(500, evil.statusCode());
+        assertTrue(evil.headers().firstValue("set-cookie").isEmpty(), evil.headers().toString());
     }
 
     /** any() answers every method but TRACE (which would echo the request) and CONNECT. */

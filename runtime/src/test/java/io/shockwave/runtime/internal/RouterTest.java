@@ -228,6 +228,24 @@ class RouterTest {
     }
 
     @Test
+    void groupsPutTheirPrefixBeforeEveryPatternAndNest() throws Exception {
+        Handler router = new Routes()
+                .get("/", named("root"))
+                .group("/api", api -> api
+                        .get("/", named("api"))
+                        .get("/users/{id}", named("user"))
+                        .group("/v2", v2 -> v2.any("/*", named("v2"))))
+                .build();
+        assertEquals("root", winner(router, "/"));
+        assertEquals("api", winner(router, "/api"));
+        assertEquals("user", winner(router, "/api/users/7"));
+        assertEquals("v2", winner(router, "/api/v2/x/y"));
+        assertEquals(404, serve(router, Method.GET, "/users/7").status().code());
+        assertThrows(IllegalArgumentException.class, () -> new Routes().group("api", g -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new Routes().group("/api/", g -> { }));
+    }
+
+    @Test
     void traceIsServedWhenRegisteredExplicitly() throws Exception {
         Handler router = new Routes().any("/all", named("all")).route(Method.TRACE, "/all", named("trace")).build();
         assertEquals(200, serve(router, Method.TRACE, "/all").status().code());
