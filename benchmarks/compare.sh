@@ -472,6 +472,21 @@ measure_h2_modes() {
     fi
 }
 
+# Waits (at most 90 s) until the idle-connection CLIENT has printed "open N" to OUT; false if
+# it never does.
+await_idle_client() {
+    local client=$1 out=$2 deadline=$((SECONDS + 90))
+    while ! grep -q '^open ' "$out" 2>/dev/null && kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.2
+    done
+    grep -q '^open ' "$out"
+}
+
+# per_connection AFTER BEFORE COUNT UNIT: (AFTER - BEFORE) / COUNT / UNIT, two decimals.
+per_connection() {
+    awk -v a="$1" -v b="$2" -v n="$3" -v u="$4" 'BEGIN { printf "%.2f", (a - b) / n / u }'
+}
+
 # Closes the idle-connection client's standard input (HOLD_FD), so that it closes its
 # connections and exits; SIGKILL if it has not within 30 s.
 release_idle_client() {
@@ -507,11 +522,7 @@ measure_idle() {
     STARTED_PIDS+=("$client")
     exec {hold_fd}>"$fifo" # the client holds its connections until this closes
 
-    local deadline=$((SECONDS + 90))
-    while ! grep -q '^open ' "$out" 2>/dev/null && kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do
-        sleep 0.2
-    done
-    if grep -q '^open ' "$out"; then
+    if await_idle_client "$client" "$out"; then
         sleep 1 # let the server finish with the last responses and park
         open_count=$(ss -Htn state established "( sport = :$port )" | wc -l)
         ((jvm)) && heap_after=$(live_heap "$pid")
@@ -520,9 +531,9 @@ measure_idle() {
         R[$srv|${key}_open]=$open_count
         R[$srv|${key}_threads]=$threads_after
         if ((open_count > 0)); then
-            R[$srv|${key}_rss]=$(awk -v a="$rss_after" -v b="$rss_before" -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n }')
+            R[$srv|${key}_rss]=$(per_connection "$rss_after" "$rss_before" "$open_count" 1)
             if [[ -n $heap_before && -n $heap_after ]]; then
-                R[$srv|${key}_heap]=$(awk -v a="$heap_after" -v b="$heap_before" -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n / 1024 }')
+                R[$srv|${key}_heap]=$(per_connection "$heap_after" "$heap_before" "$open_count" 1024)
             fi
         fi
         local failed_line
@@ -589,23 +600,16 @@ measure_idle_h3() {
     client=$!
     STARTED_PIDS+=("$client")
     exec {hold_fd}>"$fifo"
-    local deadline=$((SECONDS + 90))
-    while ! grep -q '^open ' "$out" 2>/dev/null && kill -0 "$client" 2>/dev/null && ((SECONDS < deadline)); do
-        sleep 0.2
-    done
-    if grep -q '^open ' "$out"; then
+    if await_idle_client "$client" "$out"; then
         sleep 1 # let the server finish with the last responses
         open_count=$(awk '/^open / { print $2 }' "$out")
         ((jvm)) && heap_after=$(live_heap "$pid")
         R[$srv|idle_h3_open]=$open_count
         if ((open_count > 0)); then
-            R[$srv|idle_h3_rss]=$(awk -v a="$(status_sum "$pid" VmRSS)" -v b="$rss_before" -v n="$open_count" \
-                'BEGIN { printf "%.1f", (a - b) / n }')
-            R[$srv|idle_h3_threads]=$(awk -v a="$(status_sum "$pid" Threads)" -v b="$threads_before" \
-                -v n="$open_count" 'BEGIN { printf "%.2f", (a - b) / n }')
+            R[$srv|idle_h3_rss]=$(per_connection "$(status_sum "$pid" VmRSS)" "$rss_before" "$open_count" 1)
+            R[$srv|idle_h3_threads]=$(per_connection "$(status_sum "$pid" Threads)" "$threads_before" "$open_count" 1)
             if [[ -n $heap_before && -n $heap_after ]]; then
-                R[$srv|idle_h3_heap]=$(awk -v a="$heap_after" -v b="$heap_before" -v n="$open_count" \
-                    'BEGIN { printf "%.2f", (a - b) / n / 1024 }')
+                R[$srv|idle_h3_heap]=$(per_connection "$heap_after" "$heap_before" "$open_count" 1024)
             fi
         fi
         local failed_line
