@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code plaintext}: {@code GET /plaintext}, a literal route whose handler sends
  *       13 bytes as {@code text/plain}.</li>
+ *   <li>{@code plaintextFiltered}: {@code plaintext} with one filter in front of the routes
+ *       that sets a request attribute and calls the next: the cost of a filter (issue 10).</li>
  *   <li>{@code pathParam}: {@code GET /users/42}, the {@code /users/{id}} route; the
  *       handler does not read the parameter, so this is the server's cost of a capture.</li>
  *   <li>{@code pathParamDecoded}: {@code GET /users/42/greeting}, whose handler is the
@@ -58,7 +60,22 @@ public class Http1ExchangeBenchmark {
     private static final boolean REPORT = Boolean.getBoolean("shockwave.bench.report");
 
     static Handler routes() {
-        return new Routes()
+        return routes(new Routes());
+    }
+
+    /**
+     * The same routes with one trivial filter in front of them all, as an application puts
+     * one there: it attaches a value for the handler and passes the request on.
+     */
+    static Handler filteredRoutes() {
+        return routes(new Routes().filter((req, res, next) -> {
+            req.attribute("user", "ada");
+            next.handle(req, res);
+        }));
+    }
+
+    private static Handler routes(Routes routes) {
+        return routes
                 .get("/", (req, res) -> res.contentType("text/html").send(INDEX))
                 .get("/plaintext", (req, res) -> res.contentType("text/plain").send(HELLO))
                 .get("/json", (req, res) -> res.contentType("application/json").send(JSON))
@@ -86,9 +103,13 @@ public class Http1ExchangeBenchmark {
             return 1;
         }
 
+        Handler handler() {
+            return routes();
+        }
+
         @Setup
         public void setup() throws IOException {
-            ServerContext context = InMemoryChannel.context(routes());
+            ServerContext context = InMemoryChannel.context(handler());
             byte[] request = BenchRequests.browserGet(target());
             channel = new InMemoryChannel(context, BenchRequests.repeat(request, pipelined()));
             connection = new Http1Connection(channel, context);
@@ -152,6 +173,14 @@ public class Http1ExchangeBenchmark {
     }
 
     @State(Scope.Thread)
+    public static class Filtered extends Plaintext {
+        @Override
+        Handler handler() {
+            return filteredRoutes();
+        }
+    }
+
+    @State(Scope.Thread)
     public static class PathParam extends Connection {
         @Override
         String target() {
@@ -197,6 +226,11 @@ public class Http1ExchangeBenchmark {
 
     @Benchmark
     public boolean plaintext(Plaintext c) throws IOException {
+        return c.serve();
+    }
+
+    @Benchmark
+    public boolean plaintextFiltered(Filtered c) throws IOException {
         return c.serve();
     }
 

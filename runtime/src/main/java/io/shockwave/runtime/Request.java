@@ -76,4 +76,18 @@ public interface Request {
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();
+
+    /**
+     * The value attached under {@code name} by {@link #attribute(String, Object)}, or
+     * {@code null}: how a filter hands what it found (the user, a tenant, a trace id) to the
+     * handler. Cast to the type the caller expects.
+     */
+    <T> T attribute(String name);
+
+    /**
+     * Attaches {@code value} to this request under {@code name}, replacing what was there;
+     * {@code null} removes it. Attributes live as long as the exchange: the next request on
+     * the connection starts with none.
+     */
+    Request attribute(String name, Object value);
 }

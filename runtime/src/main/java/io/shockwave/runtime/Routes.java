@@ -44,6 +44,18 @@ public final class Routes {
         return this;
     }
 
+    /**
+     * Puts {@code filter} in front of every route under this prefix (every route, at the
+     * top), whether registered before or after it; filters run in the order they were added,
+     * an enclosing group's first when it added them first. A path no route matches is
+     * answered without these filters: one that must see every request goes on the server,
+     * {@code Server.Builder.filter}.
+     */
+    public Routes filter(Filter filter) {
+        router.addFilter(prefix, filter);
+        return this;
+    }
+
     private String full(String pattern) {
         if (prefix.isEmpty() || pattern == null) {
             return pattern;

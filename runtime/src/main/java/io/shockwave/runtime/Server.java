@@ -1,6 +1,8 @@
 package io.shockwave.runtime;
 
 import io.shockwave.runtime.internal.DefaultErrorHandler;
+import io.shockwave.runtime.internal.ExceptionMapping;
+import io.shockwave.runtime.internal.FilterChain;
 import io.shockwave.runtime.internal.Router;
 import io.shockwave.runtime.internal.ServerRuntime;
 import io.shockwave.runtime.spi.Binding;
@@ -16,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
@@ -132,6 +136,8 @@ public final class Server implements AutoCloseable {
         private TlsConfig tls;
         private Handler handler;
         private ErrorHandler errorHandler = new DefaultErrorHandler();
+        private final List<Filter> filters = new ArrayList<>();
+        private final Map<Class<? extends Throwable>, ExceptionHandler<?>> exceptions = new LinkedHashMap<>();
         private Limits limits = Limits.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private String serverHeader = "shockwave";
@@ -203,6 +209,25 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Puts {@code filter} in front of the handler for every request, including those no
+         * route matches; filters run in the order added, the first the outermost.
+         */
+        public Builder filter(Filter filter) {
+            filters.add(Objects.requireNonNull(filter));
+            return this;
+        }
+
+        /**
+         * Answers failures of {@code type} (and its subclasses, unless one has its own) with
+         * {@code handler}, instead of the {@link #errorHandler}: a handler's exceptions, and
+         * the router's {@link NotFound} and {@link MethodNotAllowed}.
+         */
+        public <T extends Throwable> Builder exception(Class<T> type, ExceptionHandler<? super T> handler) {
+            exceptions.put(Objects.requireNonNull(type), Objects.requireNonNull(handler));
+            return this;
+        }
+
         public Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits);
             return this;
@@ -227,8 +252,10 @@ public final class Server implements AutoCloseable {
             if (handler == null) {
                 throw new IllegalStateException("no handler or routes configured");
             }
+            ErrorHandler errors = exceptions.isEmpty() ? errorHandler : new ExceptionMapping(exceptions, errorHandler);
             // The router answers 404 and 405 through the error handler, as every other error.
-            Handler served = handler instanceof Router router ? router.withErrorHandler(errorHandler) : handler;
+            Handler served = FilterChain.of(filters,
+                    handler instanceof Router router ? router.withErrorHandler(errors) : handler);
             if (listeners.isEmpty()) {
                 throw new IllegalStateException("no listener configured: call http(port)");
             }
@@ -264,7 +291,7 @@ public final class Server implements AutoCloseable {
                 resolved.add(l);
             }
             byte[] server = serverHeader == null ? null : serverHeader.getBytes(StandardCharsets.US_ASCII);
-            ServerRuntime runtime = new ServerRuntime(served, errorHandler, limits, timeouts, protocols, server);
+            ServerRuntime runtime = new ServerRuntime(served, errors, limits, timeouts, protocols, server);
             List<Binding> bound = new ArrayList<>();
             List<Binding> quic = new ArrayList<>();
             try {

@@ -1,6 +1,7 @@
 package io.shockwave.runtime.internal;
 
 import io.shockwave.runtime.ErrorHandler;
+import io.shockwave.runtime.Filter;
 import io.shockwave.runtime.Handler;
 import io.shockwave.runtime.HeaderName;
 import io.shockwave.runtime.Method;
@@ -25,29 +26,51 @@ import java.util.StringJoiner;
  * server's {@link ErrorHandler} as {@link NotFound} and {@link MethodNotAllowed} (with
  * {@code Allow} already on the response), so that they look like every other error the
  * application answers. Both are made once, not per request.
+ *
+ * <p>Filters added for a prefix are linked in front of the handlers of every route under
+ * it when the routes are frozen, so they cost a request nothing when they do not apply.
+ * A request a filter wrapped is routed by its own {@link Request#path()}.
  */
 public final class Router implements Handler {
     private static final NotFound NOT_FOUND = new NotFound();
     private static final int METHODS = Method.values().length;
 
     private final Node root;
+    private final List<PrefixFilter> filters;
     private boolean frozen;
     private final ErrorHandler errorHandler;
 
     public Router() {
-        this(new Node(), new DefaultErrorHandler());
+        this(new Node(), new ArrayList<>(), new DefaultErrorHandler());
     }
 
-    private Router(Node root, ErrorHandler errorHandler) {
+    private Router(Node root, List<PrefixFilter> filters, ErrorHandler errorHandler) {
         this.root = root;
+        this.filters = filters;
         this.errorHandler = errorHandler;
     }
 
     /** These routes, frozen, answering 404 and 405 through {@code errorHandler}. */
     public Router withErrorHandler(ErrorHandler errorHandler) {
-        Router r = new Router(freeze().root, errorHandler);
+        Router r = new Router(freeze().root, filters, errorHandler);
         r.frozen = true;
         return r;
+    }
+
+    /** A filter for the routes whose pattern is {@code prefix} or under it ("" for all). */
+    private record PrefixFilter(String prefix, Filter filter) {
+        boolean covers(String pattern) {
+            return prefix.isEmpty() || pattern.equals(prefix)
+                    || (pattern.startsWith(prefix) && pattern.charAt(prefix.length()) == '/');
+        }
+    }
+
+    /** Puts {@code filter} in front of every route under {@code prefix}, registered before or after it. */
+    public void addFilter(String prefix, Filter filter) {
+        if (frozen) {
+            throw new IllegalStateException("routes are already built");
+        }
+        filters.add(new PrefixFilter(prefix, java.util.Objects.requireNonNull(filter, "filter")));
     }
 
     private static final class Node {
@@ -57,6 +80,8 @@ public final class Router implements Handler {
         String paramName;
         Node wildcard;
         Handler[] handlers;
+        /** The pattern whose handlers these are, as registered. */
+        String pattern;
         byte[] allow;
         MethodNotAllowed notAllowed;
 
@@ -121,6 +146,7 @@ public final class Router implements Handler {
         }
         if (node.handlers == null) {
             node.handlers = new Handler[METHODS];
+            node.pattern = pattern;
         }
         if (node.handlers[method.ordinal()] != null) {
             throw new IllegalArgumentException("a handler for " + method + " " + pattern + " is already set");
@@ -131,13 +157,25 @@ public final class Router implements Handler {
     public Router freeze() {
         if (!frozen) {
             frozen = true;
-            computeAllow(root);
+            prepare(root);
         }
         return this;
     }
 
-    private static void computeAllow(Node node) {
+    /** Computes each endpoint's {@code Allow}, and links the filters that cover it in front of its handlers. */
+    private void prepare(Node node) {
         if (node.handlers != null) {
+            List<Filter> covering = new ArrayList<>();
+            for (PrefixFilter f : filters) {
+                if (f.covers(node.pattern)) {
+                    covering.add(f.filter());
+                }
+            }
+            for (int m = 0; m < METHODS; m++) {
+                if (node.handlers[m] != null) {
+                    node.handlers[m] = FilterChain.of(covering, node.handlers[m]);
+                }
+            }
             StringJoiner allow = new StringJoiner(", ");
             for (Method m : Method.values()) {
                 if (node.handlers[m.ordinal()] != null
@@ -149,22 +187,28 @@ public final class Router implements Handler {
             node.notAllowed = new MethodNotAllowed(allow.toString());
         }
         for (Node child : node.literalChildren) {
-            computeAllow(child);
+            prepare(child);
         }
         if (node.param != null) {
-            computeAllow(node.param);
+            prepare(node.param);
         }
         if (node.wildcard != null) {
-            computeAllow(node.wildcard);
+            prepare(node.wildcard);
         }
     }
 
     @Override
     public void handle(Request request, Response response) throws Exception {
-        AbstractRequest req = (AbstractRequest) request;
-        byte[] path = req.routingPath();
-        int off = req.routingPathOffset();
-        Node endpoint = match(root, path, off, off + req.routingPathLength(), req);
+        Node endpoint;
+        if (request instanceof AbstractRequest req) {
+            byte[] path = req.routingPath();
+            int off = req.routingPathOffset();
+            endpoint = match(root, path, off, off + req.routingPathLength(), req);
+        } else {
+            RoutedRequest routed = new RoutedRequest(request);
+            endpoint = match(root, routed.path, 0, routed.path.length, routed);
+            request = routed;
+        }
         if (endpoint == null) {
             errorHandler.handle(request, response, NOT_FOUND);
             return;
@@ -183,7 +227,7 @@ public final class Router implements Handler {
     }
 
     /** The node whose handlers serve {@code path[pos, end)}, {@code pos} at a '/', or null. */
-    private static Node match(Node node, byte[] path, int pos, int end, AbstractRequest req) {
+    private static Node match(Node node, byte[] path, int pos, int end, PathCaptures req) {
         if (pos >= end || path[pos] != '/') {
             return pos >= end && node.handlers != null ? node : wildcard(node, path, pos, end, req);
         }
@@ -214,7 +258,7 @@ public final class Router implements Handler {
         return wildcard(node, path, pos, end, req);
     }
 
-    private static Node wildcard(Node node, byte[] path, int pos, int end, AbstractRequest req) {
+    private static Node wildcard(Node node, byte[] path, int pos, int end, PathCaptures req) {
         Node w = node.wildcard;
         if (w == null || w.handlers == null) {
             return null;

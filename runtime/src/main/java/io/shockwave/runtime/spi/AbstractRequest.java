@@ -3,6 +3,7 @@ package io.shockwave.runtime.spi;
 import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Status;
+import io.shockwave.runtime.internal.PathCaptures;
 import io.shockwave.runtime.internal.PercentCodec;
 
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@link #target} once per request; the router matches {@link #routingPath()} bytes, so
  * routing a request allocates nothing.
  */
-public abstract class AbstractRequest implements Request {
+public abstract class AbstractRequest implements Request, PathCaptures {
     protected AbstractRequest() {
     }
 
@@ -48,6 +49,10 @@ public abstract class AbstractRequest implements Request {
     private int[] paramBounds = new int[8];
     private int paramCount;
 
+    /** Names at even, values at odd indices; made on the first attribute. */
+    private Object[] attributes;
+    private int attributeCount;
+
     /**
      * Sets the request target for a new request: the path is {@code buf[pathOffset, +pathLength)},
      * the query (without {@code ?}) {@code buf[queryOffset, +queryLength)}, or queryOffset -1
@@ -65,6 +70,60 @@ public abstract class AbstractRequest implements Request {
         this.query = null;
         this.paramCount = 0;
         this.routing = null;
+        endExchange();
+    }
+
+    /**
+     * Drops what the exchange attached to the request, so that an idle connection does not
+     * keep it alive; {@link #target} does it too, for an engine that does not call this.
+     */
+    public final void endExchange() {
+        if (attributeCount > 0) {
+            Arrays.fill(attributes, 0, attributeCount * 2, null);
+            attributeCount = 0;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final <T> T attribute(String name) {
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributes[i * 2].equals(name)) {
+                return (T) attributes[i * 2 + 1];
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public final Request attribute(String name, Object value) {
+        java.util.Objects.requireNonNull(name, "name");
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributes[i * 2].equals(name)) {
+                if (value != null) {
+                    attributes[i * 2 + 1] = value;
+                } else {
+                    // the last moves into the gap: attributes are few and unordered
+                    attributeCount--;
+                    attributes[i * 2] = attributes[attributeCount * 2];
+                    attributes[i * 2 + 1] = attributes[attributeCount * 2 + 1];
+                    attributes[attributeCount * 2] = null;
+                    attributes[attributeCount * 2 + 1] = null;
+                }
+                return this;
+            }
+        }
+        if (value != null) {
+            if (attributes == null) {
+                attributes = new Object[8];
+            } else if (attributeCount * 2 == attributes.length) {
+                attributes = Arrays.copyOf(attributes, attributes.length * 2);
+            }
+            attributes[attributeCount * 2] = name;
+            attributes[attributeCount * 2 + 1] = value;
+            attributeCount++;
+        }
+        return this;
     }
 
     private void prepareRouting() {
@@ -190,6 +249,7 @@ public abstract class AbstractRequest implements Request {
     }
 
     /** Records a captured path parameter; bounds are offsets into {@link #routingPath()}. */
+    @Override
     public final void pushPathParam(String name, int start, int end) {
         if (paramCount == paramNames.length) {
             paramNames = Arrays.copyOf(paramNames, paramCount * 2);
@@ -201,6 +261,7 @@ public abstract class AbstractRequest implements Request {
         paramCount++;
     }
 
+    @Override
     public final void popPathParam() {
         paramCount--;
     }

@@ -123,6 +123,7 @@ public final class Http1Connection {
             next = resumed ? readIdle(true) : awaitRequest(true);
             while (next == READY) {
                 int outcome = exchange();
+                request.endExchange();
                 if (outcome == UPGRADED) {
                     next = HANDED_OVER;
                     break;

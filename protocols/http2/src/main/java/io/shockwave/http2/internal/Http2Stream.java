@@ -176,6 +176,7 @@ final class Http2Stream implements Runnable {
         if (failure != null) {
             fail(failure);
         }
+        request.endExchange();
         writer.handlerDone(this);
     }
 
