@@ -60,6 +60,12 @@ public final class HeaderName {
     public static final HeaderName UPGRADE_INSECURE_REQUESTS = known("Upgrade-Insecure-Requests");
     public static final HeaderName X_FORWARDED_FOR = known("X-Forwarded-For");
     public static final HeaderName X_REQUESTED_WITH = known("X-Requested-With");
+    public static final HeaderName ACCEPT_RANGES = known("Accept-Ranges");
+    public static final HeaderName CONTENT_RANGE = known("Content-Range");
+    public static final HeaderName IF_RANGE = known("If-Range");
+    public static final HeaderName FORWARDED = known("Forwarded");
+    public static final HeaderName X_FORWARDED_PROTO = known("X-Forwarded-Proto");
+    public static final HeaderName X_FORWARDED_HOST = known("X-Forwarded-Host");
 
     private static final int TABLE_BITS = 8;
     private static final int TABLE_SIZE = 1 << TABLE_BITS;

@@ -46,6 +46,31 @@ public interface Request {
         return headers().get(name);
     }
 
+    /** The cookies the client sent, by name (the first of a name wins); empty when none. Parsed at each call. */
+    default Map<String, String> cookies() {
+        return Cookie.parse(headers().getAll(HeaderName.COOKIE));
+    }
+
+    /** The value of cookie {@code name}, or {@code null}. */
+    default String cookie(String name) {
+        return cookies().get(name);
+    }
+
+    /**
+     * The fields of an {@code application/x-www-form-urlencoded} body, decoded as UTF-8, in
+     * order of first appearance; empty for any other body. Reads the body on the first call
+     * (at most 1 MiB and 1,000 fields, else 413 or 400) and keeps the result for later ones.
+     */
+    default Map<String, List<String>> formParams() throws IOException {
+        return io.shockwave.runtime.internal.Forms.of(this);
+    }
+
+    /** The first value of form field {@code name}, or {@code null}; see {@link #formParams()}. */
+    default String formParam(String name) throws IOException {
+        List<String> values = formParams().get(name);
+        return values == null ? null : values.getFirst();
+    }
+
     /** The declared body length, or -1 when it is not known in advance (chunked, streamed). */
     long contentLength();
 
@@ -73,9 +98,30 @@ public interface Request {
 
     boolean isSecure();
 
+    /** The peer of the connection: the client, or the proxy in front of the server. */
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();
+
+    /**
+     * The host the client asked for, port included when it named one ({@code Host}, or
+     * HTTP/2's and HTTP/3's {@code :authority}); behind {@link TrustedProxies}, the one the
+     * proxy forwarded. {@code null} for an HTTP/1.0 request without one.
+     */
+    default String host() {
+        return headers().get(HeaderName.HOST);
+    }
+
+    /** {@code https} or {@code http}; behind {@link TrustedProxies}, what the client used to reach the proxy. */
+    default String scheme() {
+        return isSecure() ? "https" : "http";
+    }
+
+    /** The client's address: the peer's, or behind {@link TrustedProxies} the one the proxies forwarded. */
+    default java.net.InetAddress clientAddress() {
+        InetSocketAddress peer = remoteAddress();
+        return peer == null ? null : peer.getAddress();
+    }
 
     /**
      * The value attached under {@code name} by {@link #attribute(String, Object)}, or

@@ -104,6 +104,21 @@ public class RequestWrapper implements Request {
     }
 
     @Override
+    public String host() {
+        return wrapped.host();
+    }
+
+    @Override
+    public String scheme() {
+        return wrapped.scheme();
+    }
+
+    @Override
+    public java.net.InetAddress clientAddress() {
+        return wrapped.clientAddress();
+    }
+
+    @Override
     public <T> T attribute(String name) {
         return wrapped.attribute(name);
     }

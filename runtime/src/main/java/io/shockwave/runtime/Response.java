@@ -33,6 +33,12 @@ public interface Response {
         return this;
     }
 
+    /** Adds a {@code Set-Cookie} field for {@code cookie}; before the commit, like every header. */
+    default Response cookie(Cookie cookie) {
+        headers().add(HeaderName.SET_COOKIE, cookie.toSetCookie());
+        return this;
+    }
+
     /** Declares the body length before streaming it through {@link #output()}; -1 for unknown. */
     Response contentLength(long length);
 

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 /** Percent-decoding (RFC 3986 §2.1) of paths and query components. */
 public final class PercentCodec {
     private static final HttpException BAD_ESCAPE =
-            new HttpException(Status.BAD_REQUEST, "malformed percent-encoding in the request target");
+            new HttpException(Status.BAD_REQUEST, "malformed percent-encoding");
 
     private PercentCodec() {
     }

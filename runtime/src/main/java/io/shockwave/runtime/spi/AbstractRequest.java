@@ -5,6 +5,7 @@ import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.internal.PathCaptures;
 import io.shockwave.runtime.internal.PercentCodec;
+import io.shockwave.runtime.internal.UrlEncoded;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -317,35 +318,8 @@ public abstract class AbstractRequest implements Request, PathCaptures {
     @Override
     public final Map<String, List<String>> queryParams() {
         if (query == null) {
-            query = queryOffset < 0 ? Map.of() : parseQuery(target, queryOffset, queryLength);
+            query = queryOffset < 0 ? Map.of() : UrlEncoded.parse(target, queryOffset, queryLength);
         }
         return query;
-    }
-
-    private static Map<String, List<String>> parseQuery(byte[] buf, int off, int len) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        int end = off + len;
-        int i = off;
-        while (i < end) {
-            int start = i;
-            int eq = -1;
-            while (i < end && buf[i] != '&') {
-                if (eq < 0 && buf[i] == '=') {
-                    eq = i;
-                }
-                i++;
-            }
-            if (i > start) {
-                int nameEnd = eq < 0 ? i : eq;
-                String name = PercentCodec.decodeToString(buf, start, nameEnd - start, true);
-                String value = eq < 0 ? "" : PercentCodec.decodeToString(buf, eq + 1, i - eq - 1, true);
-                params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
-            }
-            i++;
-        }
-        for (Map.Entry<String, List<String>> e : params.entrySet()) {
-            e.setValue(Collections.unmodifiableList(e.getValue()));
-        }
-        return Collections.unmodifiableMap(params);
     }
 }

@@ -14,6 +14,7 @@ public final class StubRequest extends AbstractRequest {
     private final Headers headers = new Headers();
     private final Headers trailers = new Headers();
     private Method method;
+    private InetSocketAddress remote = InetSocketAddress.createUnresolved("client.test", 40000);
 
     /** {@code target} is an origin-form target as sent, e.g. {@code /a%20b?x=1}. */
     public static StubRequest of(Method method, String target) {
@@ -73,9 +74,15 @@ public final class StubRequest extends AbstractRequest {
         return false;
     }
 
+    /** The request comes from {@code ip}, an IP literal. */
+    public StubRequest from(String ip) {
+        remote = new InetSocketAddress(java.net.InetAddress.ofLiteral(ip), 40000);
+        return this;
+    }
+
     @Override
     public InetSocketAddress remoteAddress() {
-        return InetSocketAddress.createUnresolved("client.test", 40000);
+        return remote;
     }
 
     @Override
