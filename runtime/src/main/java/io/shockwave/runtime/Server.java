@@ -46,12 +46,17 @@ public final class Server implements AutoCloseable {
     private final List<Binding> quic;
     private final Object stopLock = new Object();
     private boolean stopped;
+    private final Health health;
+    private final Duration stopDelay;
 
-    private Server(ServerRuntime runtime, List<Binding> bindings, List<Listener> listeners, List<Binding> quic) {
+    private Server(ServerRuntime runtime, List<Binding> bindings, List<Listener> listeners, List<Binding> quic,
+                   Health health, Duration stopDelay) {
         this.runtime = runtime;
         this.bindings = bindings;
         this.listeners = listeners;
         this.quic = quic;
+        this.health = health;
+        this.stopDelay = stopDelay;
     }
 
     public static Builder builder() {
@@ -93,8 +98,11 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes idle keep-alive connections, lets requests in flight finish
-     * until {@code grace} has passed, then closes whatever is left, and returns.
+     * Stops: the {@link Health} readiness answers 503 at once; the server goes on serving for
+     * the {@link Builder#stopDelay stop delay} (none by default, cut short if the calling thread
+     * is interrupted), so that load balancers notice; then it stops accepting, closes idle
+     * keep-alive connections, lets requests in flight finish until {@code grace} has passed,
+     * closes whatever is left, and returns.
      */
     public void stop(Duration grace) {
         synchronized (stopLock) {
@@ -102,6 +110,17 @@ public final class Server implements AutoCloseable {
                 return;
             }
             stopped = true;
+        }
+        if (health != null) {
+            health.stopping();
+        }
+        if (stopDelay.isPositive()) {
+            LOG.info("Stopping in {}: readiness answers 503 meanwhile", stopDelay);
+            try {
+                Thread.sleep(stopDelay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop now; the caller's interrupt stays visible
+            }
         }
         long deadline = System.nanoTime() + grace.toNanos();
         for (Binding b : bindings) {
@@ -142,6 +161,8 @@ public final class Server implements AutoCloseable {
         private Timeouts timeouts = Timeouts.DEFAULT;
         private String serverHeader = "shockwave";
         private boolean http3 = true;
+        private Health health;
+        private Duration stopDelay = Duration.ZERO;
 
         private Builder() {
         }
@@ -225,6 +246,24 @@ public final class Server implements AutoCloseable {
          */
         public <T extends Throwable> Builder exception(Class<T> type, ExceptionHandler<? super T> handler) {
             exceptions.put(Objects.requireNonNull(type), Objects.requireNonNull(handler));
+            return this;
+        }
+
+        /** The health endpoints that follow this server: ready once it serves, not ready once it stops. */
+        public Builder health(Health health) {
+            this.health = Objects.requireNonNull(health);
+            return this;
+        }
+
+        /**
+         * How long {@link Server#stop} keeps serving after readiness has turned to 503, before it
+         * closes the listeners: about a load balancer's health-check interval times its threshold.
+         */
+        public Builder stopDelay(Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("a negative stop delay");
+            }
+            this.stopDelay = delay;
             return this;
         }
 
@@ -323,7 +362,10 @@ public final class Server implements AutoCloseable {
             if (!quic.isEmpty()) {
                 runtime.advertiseHttp3(quic.getFirst().port());
             }
-            Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved), List.copyOf(quic));
+            Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved), List.copyOf(quic), health, stopDelay);
+            if (health != null) {
+                health.serving();
+            }
             LOG.info("Serving {} on {}", protocols.stream().map(ProtocolProvider::id).toList(), s.addresses());
             if (!quic.isEmpty()) {
                 LOG.info("Serving [h3] on UDP {}", quic.stream().map(Binding::address).toList());
