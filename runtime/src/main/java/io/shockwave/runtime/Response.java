@@ -68,6 +68,22 @@ public interface Response {
         status(status).header(HeaderName.LOCATION, location).send();
     }
 
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} as the whole body, with
+     * Content-Length. On cleartext HTTP/1.1 over the epoll transport the kernel sends it
+     * ({@code sendfile(2)}); elsewhere it is copied through the connection's buffers, a
+     * buffer at a time, never read whole into memory. A file that turns out shorter fails
+     * the response (aborted: the client sees it incomplete).
+     */
+    default void sendFile(java.nio.file.Path file, long position, long count) throws java.io.IOException {
+        io.shockwave.runtime.internal.FileBodies.copy(this, file, position, count);
+    }
+
+    /** Sends the whole of {@code file}; see {@link #sendFile(java.nio.file.Path, long, long)}. */
+    default void sendFile(java.nio.file.Path file) throws java.io.IOException {
+        sendFile(file, 0, java.nio.file.Files.size(file));
+    }
+
     /** Sends the response with no body. */
     default void send() {
         send(EMPTY, 0, 0);

@@ -111,6 +111,23 @@ public final class Routes {
         return this;
     }
 
+    /**
+     * Serves the files under {@code root} at {@code prefix}: {@code staticFiles("/assets", dir)}
+     * serves {@code dir/app.js} as {@code /assets/app.js}, and {@code dir/index.html} as
+     * {@code /assets/} (GET and HEAD; see {@link StaticFiles}).
+     */
+    public Routes staticFiles(String prefix, java.nio.file.Path root) {
+        return staticFiles(prefix, StaticFiles.of(root));
+    }
+
+    /** Serves {@code files} at {@code prefix}, for one configured with {@code StaticFiles.withX(..)}. */
+    public Routes staticFiles(String prefix, StaticFiles files) {
+        if (prefix == null || !prefix.startsWith("/") || prefix.endsWith("/") && prefix.length() > 1) {
+            throw new IllegalArgumentException("a static files prefix starts with '/' and does not end with one: " + prefix);
+        }
+        return get(prefix.equals("/") ? "/*" : prefix + "/*", files);
+    }
+
     /** The handler that dispatches by these routes. */
     public Handler build() {
         return router.freeze();

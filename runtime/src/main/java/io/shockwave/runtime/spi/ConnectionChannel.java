@@ -245,6 +245,44 @@ public abstract class ConnectionChannel implements ServerConnection, AutoCloseab
     }
 
     /**
+     * Whether {@link #sendFile} can send a file from the kernel's page cache to the socket
+     * without copying it through the JVM ({@code sendfile(2)}): cleartext on the epoll
+     * transport. Elsewhere the engine copies the file through its buffers.
+     */
+    public boolean canSendFile() {
+        return false;
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, blocking, after what was
+     * written before; only where {@link #canSendFile()}. As with {@link #write}, the connection
+     * is reset if the client stops draining it for the write timeout. A file shorter than
+     * {@code position + count} fails it with an {@link IOException}.
+     */
+    public final void sendFile(java.nio.file.Path file, long position, long count) throws IOException {
+        if (!isOpen()) {
+            throw closed();
+        }
+        try {
+            writeProgressed();
+            sendFileNow(file, position, count);
+        } finally {
+            writeDeadline = 0;
+        }
+        context.stats().bytesOut(count);
+    }
+
+    /** The transport's half of {@link #sendFile}; calls {@link #writeProgressed} as the bytes go. */
+    protected void sendFileNow(java.nio.file.Path file, long position, long count) throws IOException {
+        throw new UnsupportedOperationException("this transport cannot send files itself");
+    }
+
+    /** For {@link #sendFileNow}: bytes went out, so a stall is counted from now. */
+    protected final void writeProgressed() {
+        writeDeadline = System.nanoTime() + writeTimeoutNanos;
+    }
+
+    /**
      * For the engine: the request body it is about to read must arrive at {@code rate} at
      * least, from now on; {@link DataRate#NONE} when there is none to read. Slower, and the
      * reads time out, as they would after the read timeout.

@@ -137,6 +137,46 @@ final class EpollChannel extends SocketConnection {
         }
     }
 
+    @Override
+    public boolean canSendFile() {
+        return tls() == null;
+    }
+
+    @Override
+    protected void sendFileNow(java.nio.file.Path file, long position, long count) throws IOException {
+        int in = Syscalls.openForReading(file.toString());
+        if (in < 0) {
+            throw new java.io.FileNotFoundException(file + ": errno " + -in);
+        }
+        try {
+            long done = 0;
+            while (done < count) {
+                long n = Syscalls.sendfile(fd, in, position + done, count - done);
+                if (n > 0) {
+                    done += n;
+                    wrote((int) n);
+                    writeProgressed();
+                } else if (n == 0) {
+                    throw new java.io.EOFException(file + " ended " + (count - done) + " bytes early");
+                } else if (n == -Syscalls.EAGAIN) {
+                    if (writeWaitEnded()) {
+                        throw new SocketException("Socket closed");
+                    }
+                    long since = beginWaitingForRoom();
+                    try {
+                        await(Syscalls.EPOLLOUT, false);
+                    } finally {
+                        endWaitingForRoom(since);
+                    }
+                } else if (n != -Syscalls.EINTR) {
+                    throw Syscalls.failure("sendfile", (int) n);
+                }
+            }
+        } finally {
+            Syscalls.close(in);
+        }
+    }
+
     /** Any thread (the watchdog): what the kernel still holds for a client that does not read. */
     @Override
     protected synchronized long unsentBytes() {

@@ -38,6 +38,7 @@ final class Syscalls {
     static final int SHUT_RDWR = 2;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int EPOLL_CLOEXEC = 0x80000;
+    static final int O_CLOEXEC = 0x80000;
     static final int EPOLL_CTL_ADD = 1;
     static final int EPOLL_CTL_MOD = 3;
     static final int EPOLLIN = 0x1;
@@ -76,6 +77,8 @@ final class Syscalls {
     private static final MethodHandle EPOLL_CTL;
     private static final MethodHandle EPOLL_WAIT;
     private static final MethodHandle IOCTL;
+    private static final MethodHandle OPEN;
+    private static final MethodHandle SENDFILE;
     private static final Throwable UNAVAILABLE;
 
     static {
@@ -86,6 +89,7 @@ final class Syscalls {
         MethodHandle socket = null, setsockopt = null, bind = null, listen = null, getsockname = null;
         MethodHandle accept4 = null, read = null, send = null, shutdown = null, close = null;
         MethodHandle epollCreate = null, epollCtl = null, epollWait = null, ioctl = null;
+        MethodHandle open = null, sendfile = null;
         Throwable unavailable = null;
         try {
             if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
@@ -107,6 +111,8 @@ final class Syscalls {
             epollCtl = handle("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, ADDRESS), ERRNO, CRITICAL);
             epollWait = handle("epoll_wait", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT), ERRNO);
             ioctl = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
+            open = handle("open", FunctionDescriptor.of(INT, ADDRESS, INT), ERRNO, Linker.Option.firstVariadicArg(2));
+            sendfile = handle("sendfile", FunctionDescriptor.of(LONG, INT, INT, ADDRESS, LONG), ERRNO, CRITICAL);
             // A native call is refused only when it is made, if native access is denied: make one.
             int probe = (int) close.invokeExact(-1);
         } catch (Throwable t) {
@@ -126,6 +132,8 @@ final class Syscalls {
         EPOLL_CTL = epollCtl;
         EPOLL_WAIT = epollWait;
         IOCTL = ioctl;
+        OPEN = open;
+        SENDFILE = sendfile;
         UNAVAILABLE = unavailable;
     }
 
@@ -342,6 +350,39 @@ final class Syscalls {
             int ignored = (int) SHUTDOWN.invokeExact(fd, how);
         } catch (Throwable t) {
             throw unexpected(t);
+        }
+    }
+
+    /** Opens {@code path} for reading (O_RDONLY | O_CLOEXEC): a descriptor, or -errno. */
+    static int openForReading(String path) {
+        int slot = take();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = state(slot);
+            return orErrno((int) OPEN.invokeExact(st, arena.allocateFrom(path), O_CLOEXEC), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        } finally {
+            give(slot);
+        }
+    }
+
+    /**
+     * Sends up to {@code count} bytes of file {@code in} from {@code position} to socket
+     * {@code out} in the kernel, without moving the file's own offset: the bytes sent (0 at
+     * the file's end), or -errno (-EAGAIN when the socket has no room).
+     */
+    static long sendfile(int out, int in, long position, long count) {
+        int slot = take();
+        try {
+            MemorySegment st = state(slot);
+            MemorySegment offset = word(slot);
+            offset.set(LONG, 0, position);
+            long n = (long) SENDFILE.invokeExact(st, out, in, offset, count);
+            return n >= 0 ? n : -st.get(INT, 0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        } finally {
+            give(slot);
         }
     }
 

@@ -536,6 +536,11 @@ public final class Http1Connection {
     }
 
     /** Whether the exchange in progress has already failed, whatever the handler does next. */
+    /** Whether the channel sends files by itself ({@code sendfile(2)}). */
+    boolean canSendFile() {
+        return channel.canSendFile();
+    }
+
     boolean exchangeFailed() {
         return body != null && body.failure() != null;
     }

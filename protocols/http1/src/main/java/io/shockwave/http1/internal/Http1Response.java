@@ -212,6 +212,23 @@ public final class Http1Response implements Response {
         state = DONE;
     }
 
+    /** By {@code sendfile(2)} where the channel can (cleartext on epoll); else copied through the buffers. */
+    @Override
+    public void sendFile(java.nio.file.Path file, long position, long count) throws IOException {
+        checkNotCommitted();
+        if (!connection.canSendFile()) {
+            Response.super.sendFile(file, position, count);
+            return;
+        }
+        writeHead(count);
+        state = STREAMING;
+        if (bodyAllowed && count > 0) {
+            out.sendFile(file, position, count);
+        }
+        written = count;
+        state = DONE;
+    }
+
     @Override
     public OutputStream output() {
         if (state == DONE) {

@@ -249,6 +249,20 @@ final class OutputBuffer {
         }
     }
 
+    /** Sends what is buffered, then {@code count} bytes of {@code file} from {@code position} by the kernel. */
+    void sendFile(java.nio.file.Path file, long position, long count) throws IOException {
+        flush();
+        sent += count;
+        try {
+            channel.sendFile(file, position, count);
+        } catch (java.io.FileNotFoundException | java.io.EOFException e) {
+            throw e; // the file's failure, not the client's: the connection is still there to abort
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
     /** Whether a write to the client failed: the connection is gone. */
     boolean failed() {
         return failed;
