@@ -162,6 +162,7 @@ public final class Server implements AutoCloseable {
         private String serverHeader = "shockwave";
         private boolean http3 = true;
         private Health health;
+        private final List<ExchangeObserver> observers = new ArrayList<>();
         private Duration stopDelay = Duration.ZERO;
 
         private Builder() {
@@ -249,6 +250,12 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /** Tells {@code observer} of every exchange (an {@link AccessLog}, metrics); see {@link ExchangeObserver}. */
+        public Builder observer(ExchangeObserver observer) {
+            observers.add(Objects.requireNonNull(observer));
+            return this;
+        }
+
         /** The health endpoints that follow this server: ready once it serves, not ready once it stops. */
         public Builder health(Health health) {
             this.health = Objects.requireNonNull(health);
@@ -330,7 +337,7 @@ public final class Server implements AutoCloseable {
                 resolved.add(l);
             }
             byte[] server = serverHeader == null ? null : serverHeader.getBytes(StandardCharsets.US_ASCII);
-            ServerRuntime runtime = new ServerRuntime(served, errors, limits, timeouts, protocols, server);
+            ServerRuntime runtime = new ServerRuntime(served, errors, limits, timeouts, protocols, server, observers);
             List<Binding> bound = new ArrayList<>();
             List<Binding> quic = new ArrayList<>();
             try {

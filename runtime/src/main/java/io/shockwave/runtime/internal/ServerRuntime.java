@@ -50,8 +50,17 @@ public final class ServerRuntime implements ServerContext {
     private volatile long noIdleUntil = System.nanoTime();
     private volatile boolean stopped;
 
+    private final io.shockwave.runtime.ExchangeObserver[] observers;
+
     public ServerRuntime(Handler handler, ErrorHandler errorHandler, Limits limits, Timeouts timeouts,
                          List<ProtocolProvider> protocols, byte[] serverHeader) {
+        this(handler, errorHandler, limits, timeouts, protocols, serverHeader, List.of());
+    }
+
+    public ServerRuntime(Handler handler, ErrorHandler errorHandler, Limits limits, Timeouts timeouts,
+                         List<ProtocolProvider> protocols, byte[] serverHeader,
+                         List<io.shockwave.runtime.ExchangeObserver> observers) {
+        this.observers = observers.toArray(io.shockwave.runtime.ExchangeObserver[]::new);
         this.handler = handler;
         this.errorHandler = errorHandler;
         this.limits = limits;
@@ -70,6 +79,24 @@ public final class ServerRuntime implements ServerContext {
     @Override
     public ErrorHandler errorHandler() {
         return errorHandler;
+    }
+
+    @Override
+    public boolean observesExchanges() {
+        return observers.length > 0;
+    }
+
+    @Override
+    public void exchangeEnded(io.shockwave.runtime.Request request, io.shockwave.runtime.Status status,
+                              long bodyBytes, long startNanos, boolean aborted) {
+        long duration = System.nanoTime() - startNanos;
+        for (io.shockwave.runtime.ExchangeObserver o : observers) {
+            try {
+                o.exchangeEnded(request, status, bodyBytes, duration, aborted);
+            } catch (RuntimeException e) {
+                LOG.warn("Exchange observer {} failed", o, e);
+            }
+        }
     }
 
     @Override

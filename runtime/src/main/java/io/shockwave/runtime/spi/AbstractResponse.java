@@ -112,6 +112,11 @@ public abstract class AbstractResponse implements Response {
         return trailers == null || trailers.isEmpty() ? null : trailers;
     }
 
+    /** The body bytes sent, for the exchange's observers: 0 for a response to HEAD or a status without content. */
+    public final long bodyBytes(boolean head) {
+        return head || !status.allowsContent() ? 0 : written;
+    }
+
     @Override
     public final boolean isCommitted() {
         return committed;

@@ -48,6 +48,19 @@ public interface ServerContext {
         return false;
     }
 
+    /** Whether anyone observes exchanges: engines time them and call {@link #exchangeEnded} only then. */
+    default boolean observesExchanges() {
+        return false;
+    }
+
+    /**
+     * An exchange ended ({@link io.shockwave.runtime.ExchangeObserver}): its response went out,
+     * or was {@code aborted}; {@code startNanos} is {@link System#nanoTime()} when its head was read.
+     */
+    default void exchangeEnded(io.shockwave.runtime.Request request, io.shockwave.runtime.Status status,
+                               long bodyBytes, long startNanos, boolean aborted) {
+    }
+
     /** Tracks a connection, so that stop can drain it and the watchdog can check its deadlines. */
     void register(ServerConnection connection);
 

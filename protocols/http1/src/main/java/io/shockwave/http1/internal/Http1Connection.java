@@ -56,6 +56,8 @@ public final class Http1Connection {
     private static final int UPGRADED = 3;
 
     private final ConnectionChannel channel;
+    /** Whether exchanges are timed and reported ({@link ServerContext#exchangeEnded}). */
+    private final boolean observing;
     private final ServerContext context;
     private final ServerStats stats;
     private final Limits limits;
@@ -86,6 +88,7 @@ public final class Http1Connection {
 
     public Http1Connection(ConnectionChannel channel, ServerContext context) {
         this.channel = channel;
+        this.observing = context.observesExchanges();
         this.context = context;
         this.stats = context.stats();
         this.limits = context.limits();
@@ -210,6 +213,7 @@ public final class Http1Connection {
         continuePending = false;
         boolean http10 = request.minorVersion() == 0;
         response.reset(request.method() == Method.HEAD, http10, request.keepAlive());
+        long start = observing ? System.nanoTime() : 0;
 
         long length = request.declaredContentLength();
         if (request.isChunked()) {
@@ -220,6 +224,7 @@ public final class Http1Connection {
         } else if (length > 0) {
             if (length > limits.maxBodySize()) {
                 reject(Status.CONTENT_TOO_LARGE, "Request body too large");
+                observe(start, false);
                 return CLOSE_IN_STAGES;
             }
             body = fixedBody.reset(length);
@@ -261,9 +266,11 @@ public final class Http1Connection {
         if (failure != null) {
             int outcome = handleFailure(failure);
             if (outcome != KEEP) {
+                observe(start, outcome == GONE);
                 return outcome;
             }
         }
+        observe(start, false);
 
         if (!body.isComplete()) {
             // Answered without reading the whole body. The response leaves first: a client
@@ -536,6 +543,12 @@ public final class Http1Connection {
     }
 
     /** Whether the exchange in progress has already failed, whatever the handler does next. */
+    private void observe(long start, boolean aborted) {
+        if (observing) {
+            context.exchangeEnded(request, response.status(), response.bodyBytes(), start, aborted);
+        }
+    }
+
     /** Whether the channel sends files by itself ({@code sendfile(2)}). */
     boolean canSendFile() {
         return channel.canSendFile();

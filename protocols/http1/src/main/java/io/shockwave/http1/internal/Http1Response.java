@@ -166,6 +166,14 @@ public final class Http1Response implements Response {
         return state != NEW;
     }
 
+    /** The body bytes of this response, for the exchange's observers: 0 when it may carry none. */
+    long bodyBytes() {
+        if (!bodyAllowed) {
+            return 0;
+        }
+        return written > 0 || chunked ? written : Math.max(0, contentLength);
+    }
+
     boolean isDone() {
         return state == DONE;
     }

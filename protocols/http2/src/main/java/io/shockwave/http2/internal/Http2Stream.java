@@ -153,6 +153,7 @@ final class Http2Stream implements Runnable {
     @Override
     public void run() {
         Throwable failure = null;
+        long start = context.observesExchanges() ? System.nanoTime() : 0;
         try {
             if (refusal != null) {
                 throw new HttpException(refusal);
@@ -173,8 +174,9 @@ final class Http2Stream implements Runnable {
                 failure = t;
             }
         }
-        if (failure != null) {
-            fail(failure);
+        boolean aborted = failure != null && !fail(failure);
+        if (start != 0) {
+            context.exchangeEnded(request, response.status(), response.bodyBytes(response.isHead()), start, aborted);
         }
         request.endExchange();
         writer.handlerDone(this);
@@ -183,8 +185,9 @@ final class Http2Stream implements Runnable {
     /**
      * The exchange failed. While the response is not committed, the error handler answers
      * instead; after, the stream is reset so that the client never takes it for complete.
+     * Returns whether the error handler answered.
      */
-    private void fail(Throwable failure) {
+    private boolean fail(Throwable failure) {
         if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
             writer.reset(this, Frames.INTERNAL_ERROR);
             throw e;
@@ -195,12 +198,12 @@ final class Http2Stream implements Runnable {
         }
         if (isClientGone()) {
             writer.reset(this, Frames.CANCEL);
-            return;
+            return false;
         }
         if (writer.isReset(this)) {
             // A stream error already reset it: that is the answer, there is no response to send.
             LOG.debug("Stream {} failed after it was reset: {}", id, failure.toString());
-            return;
+            return false;
         }
         if (response.isCommitted()) {
             if (clientCaused) {
@@ -210,15 +213,17 @@ final class Http2Stream implements Runnable {
                         request.method(), request.rawPath(), failure);
             }
             writer.reset(this, Frames.INTERNAL_ERROR);
-            return;
+            return false;
         }
         response.resetForError();
         try {
             context.errorHandler().handle(request, response, failure);
             response.finish();
+            return true;
         } catch (Throwable second) {
             LOG.warn("Error handler failed", second);
             writer.reset(this, Frames.INTERNAL_ERROR);
+            return false;
         }
     }
 

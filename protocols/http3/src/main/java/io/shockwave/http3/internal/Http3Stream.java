@@ -76,10 +76,12 @@ final class Http3Stream implements Runnable {
 
     private void serve() throws Http3Exception {
         Throwable failure = null;
+        long start = 0;
         try {
             if (!readHead()) {
                 return;
             }
+            start = System.nanoTime();
             if (!request.method().isSafe() && connection.isEarly(beforeHandshake)) {
                 // RFC 8470 §5.2, RFC 9114 §10.9: early data can be replayed; only safe methods run from it.
                 throw new HttpException(Status.of(425, "Too Early"), "Request sent in early data");
@@ -98,12 +100,23 @@ final class Http3Stream implements Runnable {
             try {
                 response.finish();
                 stopReadingIfUnread();
+                observe(start, false);
                 return;
             } catch (Throwable t) {
                 failure = t;
             }
         }
-        fail(failure);
+        observe(start, !fail(failure));
+    }
+
+    /** Reports the exchange to the server's observers; {@code start} 0 when its head was malformed. */
+    private void observe(long start, boolean aborted) {
+        io.shockwave.runtime.spi.ServerContext context = connection.context;
+        if (context.observesExchanges()) {
+            context.exchangeEnded(request, response.status(),
+                    response.bodyBytes(request.method() == io.shockwave.runtime.Method.HEAD),
+                    start != 0 ? start : System.nanoTime(), aborted);
+        }
     }
 
     /**
@@ -218,7 +231,8 @@ final class Http3Stream implements Runnable {
         }
     }
 
-    private void fail(Throwable failure) {
+    /** Answers a failed exchange (error handler, or a reset); returns whether the error handler answered. */
+    private boolean fail(Throwable failure) {
         if (failure instanceof Error e && !(failure instanceof StackOverflowError)) {
             resetStream(Frames.H3_INTERNAL_ERROR);
             throw e;
@@ -233,13 +247,13 @@ final class Http3Stream implements Runnable {
             LOG.debug("HTTP/3 stream {} from {} given up by the client: {}", quic.getStreamId(),
                     connection.remoteAddress(), failure.toString());
             resetStream(Frames.H3_REQUEST_CANCELLED);
-            return;
+            return false;
         }
         synchronized (this) {
             if (reset) {
                 // The server reset it already (a write past the write timeout): that is the answer.
                 LOG.debug("HTTP/3 stream {} failed after it was reset: {}", quic.getStreamId(), failure.toString());
-                return;
+                return false;
             }
         }
         if (response.isCommitted()) {
@@ -251,7 +265,7 @@ final class Http3Stream implements Runnable {
                         request.method(), request.rawPath(), failure);
             }
             resetStream(Frames.H3_INTERNAL_ERROR);
-            return;
+            return false;
         }
         if (clientCaused) {
             LOG.debug("HTTP/3 request from {} refused: {}", connection.remoteAddress(), failure.getMessage());
@@ -261,9 +275,11 @@ final class Http3Stream implements Runnable {
             connection.context.errorHandler().handle(request, response, failure);
             response.finish();
             stopReadingIfUnread();
+            return true;
         } catch (Throwable second) {
             LOG.debug("Error response on HTTP/3 stream {} failed: {}", quic.getStreamId(), second.toString());
             resetStream(Frames.H3_INTERNAL_ERROR);
+            return false;
         }
     }
 

@@ -1,0 +1,197 @@
+package io.shockwave.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One line per exchange, on every protocol, written off the request path:
+ * {@code Server.builder().observer(AccessLog.combined())}. Lines go to the SLF4J logger
+ * {@code io.shockwave.access} at info (or to {@link #to a sink of your own}); while that
+ * logger is off, nothing is even recorded.
+ *
+ * <p>Each exchange leaves a small record in a bounded queue, and one thread of the log's own
+ * formats and writes them, so a slow appender (a full disk, a remote collector) never
+ * slows a response: when the queue is full, records are dropped and counted
+ * ({@link #dropped()}), and the count is logged once it is written again.
+ *
+ * <p>Formats: {@link #combined()}, Apache's and nginx's combined format followed by the
+ * duration in microseconds; {@link #jsonLines()}, one JSON object a line. The remote address
+ * is the connection's peer (the client behind a PROXY-protocol listener). Quotes, backslashes,
+ * controls and bytes beyond ASCII in what the client sent are escaped, so a request cannot
+ * forge a line.
+ */
+public final class AccessLog implements ExchangeObserver, AutoCloseable {
+    /** The logger lines go to unless {@link #to} chose another sink. */
+    public static final String LOGGER = "io.shockwave.access";
+    private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER);
+    private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+    private static final DateTimeFormatter CLF_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
+
+    private enum Format { COMBINED, JSON }
+
+    private record Entry(long epochMillis, InetSocketAddress remote, String method, String target, String protocol,
+                         int status, long bytes, long micros, String referer, String userAgent, boolean aborted) {
+    }
+
+    private final Format format;
+    private final Consumer<String> sink;
+    private final ArrayBlockingQueue<Entry> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    private AccessLog(Format format, Consumer<String> sink, int capacity) {
+        this.format = format;
+        this.sink = sink;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.writer = Thread.ofPlatform().daemon().name("shockwave-access-log").unstarted(this::write);
+        writer.start();
+    }
+
+    /** The combined log format, then the duration in microseconds. */
+    public static AccessLog combined() {
+        return new AccessLog(Format.COMBINED, null, 65_536);
+    }
+
+    /** One JSON object per line. */
+    public static AccessLog jsonLines() {
+        return new AccessLog(Format.JSON, null, 65_536);
+    }
+
+    /** This format, written to {@code sink} on the log's own thread instead of the logger. */
+    public AccessLog to(Consumer<String> sink) {
+        close();
+        return new AccessLog(format, Objects.requireNonNull(sink), queue.remainingCapacity() + queue.size());
+    }
+
+    /** This format, holding at most {@code records} not yet written. */
+    public AccessLog withQueue(int records) {
+        close();
+        return new AccessLog(format, sink, records);
+    }
+
+    /** Records dropped because the writer fell behind, since the start. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public void exchangeEnded(Request request, Status status, long bodyBytes, long durationNanos, boolean aborted) {
+        if (closed || (sink == null && !ACCESS.isInfoEnabled())) {
+            return;
+        }
+        String query = request.rawQuery();
+        String target = query == null ? request.rawPath() : request.rawPath() + "?" + query;
+        Entry e = new Entry(System.currentTimeMillis(), request.remoteAddress(), request.method().name(), target,
+                request.protocol(), status.code(), bodyBytes, durationNanos / 1000,
+                request.header(HeaderName.REFERER), request.header(HeaderName.USER_AGENT), aborted);
+        if (!queue.offer(e)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private void write() {
+        long reported = 0;
+        while (!closed || !queue.isEmpty()) {
+            Entry e;
+            try {
+                e = queue.take();
+            } catch (InterruptedException ie) {
+                if (closed) {
+                    continue; // drain what is queued, then end
+                }
+                return;
+            }
+            long lost = dropped.get();
+            if (lost != reported) {
+                LOG.warn("Access log fell behind: {} record(s) dropped so far", lost);
+                reported = lost;
+            }
+            String line = format == Format.COMBINED ? combined(e) : json(e);
+            try {
+                if (sink != null) {
+                    sink.accept(line);
+                } else {
+                    ACCESS.info(line);
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("Access log sink failed", ex);
+            }
+        }
+    }
+
+    /** Stops the writer once what is queued is written. */
+    @Override
+    public void close() {
+        closed = true;
+        writer.interrupt();
+    }
+
+    private static String address(InetSocketAddress a) {
+        if (a == null) {
+            return "-";
+        }
+        return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+    }
+
+    private static String combined(Entry e) {
+        StringBuilder b = new StringBuilder(160);
+        b.append(address(e.remote)).append(" - - [").append(CLF_TIME.format(Instant.ofEpochMilli(e.epochMillis)))
+                .append("] \"").append(e.method).append(' ');
+        escape(b, e.target, false);
+        b.append(' ').append(e.protocol).append("\" ").append(e.status).append(' ').append(e.bytes).append(" \"");
+        escape(b, e.referer == null ? "-" : e.referer, false);
+        b.append("\" \"");
+        escape(b, e.userAgent == null ? "-" : e.userAgent, false);
+        b.append("\" ").append(e.micros);
+        if (e.aborted) {
+            b.append(" aborted");
+        }
+        return b.toString();
+    }
+
+    private static String json(Entry e) {
+        StringBuilder b = new StringBuilder(200);
+        b.append("{\"time\":\"").append(Instant.ofEpochMilli(e.epochMillis)).append("\",\"remote\":\"")
+                .append(address(e.remote)).append("\",\"method\":\"").append(e.method).append("\",\"target\":\"");
+        escape(b, e.target, true);
+        b.append("\",\"protocol\":\"").append(e.protocol).append("\",\"status\":").append(e.status)
+                .append(",\"bytes\":").append(e.bytes).append(",\"duration_us\":").append(e.micros);
+        if (e.referer != null) {
+            b.append(",\"referer\":\"");
+            escape(b, e.referer, true);
+            b.append('"');
+        }
+        if (e.userAgent != null) {
+            b.append(",\"user_agent\":\"");
+            escape(b, e.userAgent, true);
+            b.append('"');
+        }
+        return b.append(",\"aborted\":").append(e.aborted).append('}').toString();
+    }
+
+    /** Escapes quotes, backslashes, controls and non-ASCII: a hex escape per character, as each format writes one. */
+    private static void escape(StringBuilder b, String s, boolean json) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c >= 0x7F) {
+                b.append(json ? String.format("\\u%04x", (int) c) : String.format("\\x%02X", c & 0xFF));
+            } else {
+                b.append(c);
+            }
+        }
+    }
+}
