@@ -23,6 +23,42 @@ public final class ServerStats {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    /** Per multiplexed protocol: [0] HTTP/2, [1] HTTP/3. */
+    private final AtomicLong[] streamsOpen = {new AtomicLong(), new AtomicLong()};
+    private final LongAdder[] resetsSent = {new LongAdder(), new LongAdder()};
+    private final LongAdder[] resetsReceived = {new LongAdder(), new LongAdder()};
+    private final LongAdder[] goAwaysSent = {new LongAdder(), new LongAdder()};
+    private final LongAdder[] goAwaysReceived = {new LongAdder(), new LongAdder()};
+
+    private static int slot(int httpVersion) {
+        if (httpVersion != 2 && httpVersion != 3) {
+            throw new IllegalArgumentException("streams are HTTP/2's and HTTP/3's, not HTTP/" + httpVersion + "'s");
+        }
+        return httpVersion - 2;
+    }
+
+    /** Request streams of HTTP/{@code httpVersion} (2 or 3) whose exchange is in progress. */
+    public long streamsOpen(int httpVersion) {
+        return streamsOpen[slot(httpVersion)].get();
+    }
+
+    /** Streams the server reset (RST_STREAM, RESET_STREAM) on HTTP/{@code httpVersion}. */
+    public long resetsSent(int httpVersion) {
+        return resetsSent[slot(httpVersion)].sum();
+    }
+
+    /** Streams the client reset (or abandoned with its connection, on HTTP/3) on HTTP/{@code httpVersion}. */
+    public long resetsReceived(int httpVersion) {
+        return resetsReceived[slot(httpVersion)].sum();
+    }
+
+    public long goAwaysSent(int httpVersion) {
+        return goAwaysSent[slot(httpVersion)].sum();
+    }
+
+    public long goAwaysReceived(int httpVersion) {
+        return goAwaysReceived[slot(httpVersion)].sum();
+    }
 
     public long connectionsAccepted() {
         return connectionsAccepted.sum();
@@ -106,6 +142,30 @@ public final class ServerStats {
 
     public void error() {
         errors.increment();
+    }
+
+    public void streamStarted(int httpVersion) {
+        streamsOpen[slot(httpVersion)].incrementAndGet();
+    }
+
+    public void streamEnded(int httpVersion) {
+        streamsOpen[slot(httpVersion)].decrementAndGet();
+    }
+
+    public void resetSent(int httpVersion) {
+        resetsSent[slot(httpVersion)].increment();
+    }
+
+    public void resetReceived(int httpVersion) {
+        resetsReceived[slot(httpVersion)].increment();
+    }
+
+    public void goAwaySent(int httpVersion) {
+        goAwaysSent[slot(httpVersion)].increment();
+    }
+
+    public void goAwayReceived(int httpVersion) {
+        goAwaysReceived[slot(httpVersion)].increment();
     }
 
     @Override

@@ -109,4 +109,28 @@ class DemoAppTest {
     void answersUnknownPathWith404() throws Exception {
         assertEquals(404, get("/users").statusCode());
     }
+
+    @Test
+    void servesItsStaticFolderHealthAndMetrics() throws Exception {
+        HttpResponse<String> page = get("/static/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().length() > 1024 && page.body().contains("<h1>Static files</h1>"), page.body());
+        assertEquals("max-age=60", page.headers().firstValue("cache-control").orElse(null));
+        HttpResponse<byte[]> gz = client.send(request("/static/").header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", gz.headers().firstValue("content-encoding").orElse(null));
+        assertEquals("text/css; charset=utf-8", get("/static/style.css").headers().firstValue("content-type").orElse(null));
+
+        assertEquals(200, get("/health/live").statusCode());
+        assertEquals("{\"status\":\"UP\"}", get("/health/ready").body());
+
+        HttpResponse<String> metrics = get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+        String text = metrics.body();
+        assertTrue(text.contains("shockwave_responses_total{protocol=\"HTTP/1.1\",status=\"2xx\"}"), text);
+        assertTrue(text.contains("shockwave_request_duration_seconds_bucket{protocol=\"HTTP/1.1\""), text);
+        assertTrue(text.contains("shockwave_connections_open "), text);
+        assertTrue(text.contains("shockwave_streams_open{protocol=\"HTTP/2\"}"), text);
+    }
 }

@@ -1,11 +1,18 @@
 package io.shockwave.samples.demo;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shockwave.metrics.micrometer.ShockwaveMetrics;
+import io.shockwave.runtime.AccessLog;
+import io.shockwave.runtime.Compression;
 import io.shockwave.runtime.HeaderName;
+import io.shockwave.runtime.Health;
 import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Response;
 import io.shockwave.runtime.Routes;
 import io.shockwave.runtime.Server;
+import io.shockwave.runtime.StaticFiles;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.TlsConfig;
 
@@ -21,6 +28,9 @@ import java.time.Duration;
  * Cleartext HTTP/1.1 and h2c on {@code --port N} (default 8080), TLS with h2 and http/1.1 on
  * {@code --tls-port N} (default 8443) with a self-signed certificate made at start (its pin
  * is logged) or {@code --cert CHAIN.pem --key KEY.pem}; {@code --host H} sets the address.
+ * Beside its endpoints: static files at {@code /static/}, {@code /health/live} and
+ * {@code /health/ready}, {@code /metrics} (Prometheus), gzip for clients that accept it, and
+ * with {@code --access-log} an access log on standard error.
  */
 public final class DemoApp {
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
@@ -37,6 +47,7 @@ public final class DemoApp {
         String host = null;
         Path cert = null;
         Path key = null;
+        boolean accessLog = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
@@ -45,9 +56,10 @@ public final class DemoApp {
                 case "--host" -> host = value(args, ++i, "--host");
                 case "--cert" -> cert = Path.of(value(args, ++i, "--cert"));
                 case "--key" -> key = Path.of(value(args, ++i, "--key"));
+                case "--access-log" -> accessLog = true;
                 case "--help", "-h" -> {
                     System.out.println("usage: shockwave-demo [--port N] [--tls-port N | --no-tls] [--host ADDRESS]"
-                            + " [--cert CHAIN.pem --key KEY.pem]");
+                            + " [--cert CHAIN.pem --key KEY.pem] [--access-log]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
@@ -57,7 +69,7 @@ public final class DemoApp {
             throw new IllegalArgumentException("--cert and --key go together");
         }
         TlsConfig tls = tlsPort < 0 ? null : cert != null ? TlsConfig.pem(cert, key) : null;
-        Server server = start(host, port, tlsPort, tls);
+        Server server = start(host, port, tlsPort, tls, accessLog);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(10))));
         System.out.println("Shockwave demo on http://localhost:" + server.port() + "/"
                 + (tlsPort < 0 ? "" : " and https://localhost:" + server.tlsPort() + "/"));
@@ -76,22 +88,44 @@ public final class DemoApp {
      * self-signed certificate when it is null. Port 0 picks a free one.
      */
     public static Server start(String host, int port, int tlsPort, TlsConfig tls) {
-        Server.Builder builder = Server.builder().http(host, port).routes(DemoApp::routes);
+        return start(host, port, tlsPort, tls, false);
+    }
+
+    /** As {@link #start(String, int, int, TlsConfig)}, with an access log on standard error if asked. */
+    public static Server start(String host, int port, int tlsPort, TlsConfig tls, boolean accessLog) {
+        Server.Builder builder = Server.builder().http(host, port);
         if (tlsPort >= 0) {
             builder.https(host, tlsPort);
             if (tls != null) {
                 builder.tls(tls);
             }
         }
-        return builder.start();
+        return configure(builder, accessLog);
     }
 
     /** Starts the demo on {@code host} (null: every address) and {@code port} (0: any free one), cleartext only. */
     public static Server start(String host, int port) {
-        return Server.builder()
-                .http(host, port)
-                .routes(DemoApp::routes)
-                .start();
+        return configure(Server.builder().http(host, port), false);
+    }
+
+    /** Health, metrics, compression and, if asked, the access log around the demo's routes; starts the server. */
+    private static Server configure(Server.Builder builder, boolean accessLog) {
+        Health health = new Health();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ShockwaveMetrics metrics = new ShockwaveMetrics(registry);
+        builder.health(health).observer(metrics).filter(Compression.gzip());
+        if (accessLog) {
+            builder.observer(AccessLog.combined());
+        }
+        Server server = builder.routes(r -> {
+            routes(r);
+            r.get("/health/live", health.live())
+             .get("/health/ready", health.ready())
+             .get("/metrics", (req, res) -> res.contentType("text/plain; version=0.0.4; charset=utf-8")
+                     .send(registry.scrape()));
+        }).start();
+        metrics.monitor(server);
+        return server;
     }
 
     /** The demo's routes, for a server that serves them beside its own. */
@@ -102,7 +136,9 @@ public final class DemoApp {
          .post("/echo", DemoApp::echo)
          .get("/stream", DemoApp::stream)
          .get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id")))
-         .get("/bytes/{n}", DemoApp::bytes);
+         .get("/bytes/{n}", DemoApp::bytes)
+         .staticFiles("/static", StaticFiles.fromClassPath(DemoApp.class.getClassLoader(), "static")
+                 .withCacheControl("max-age=60"));
     }
 
     /** The most {@code /bytes/{n}} sends: 100 MB. */
@@ -153,6 +189,9 @@ public final class DemoApp {
                   <li><a href="/users/42">/users/42</a></li>
                   <li><a href="/bytes/1000000">/bytes/1000000</a>: n bytes of a pattern (up to 100 MB)</li>
                   <li>POST /echo echoes the request body</li>
+                  <li><a href="/static/">/static/</a>: static files</li>
+                  <li><a href="/health/ready">/health/ready</a>, <a href="/health/live">/health/live</a></li>
+                  <li><a href="/metrics">/metrics</a> (Prometheus)</li>
                 </ul>
                 </body>
                 </html>

@@ -414,6 +414,7 @@ final class FrameReader {
             throw Http2Exception.connection(Frames.PROTOCOL_ERROR, "RST_STREAM on an idle stream");
         }
         countReset();
+        c.context.stats().resetReceived(2);
         Http2Stream s = c.streams.get(streamId);
         if (s != null) {
             s.remoteClosed = true;
@@ -514,6 +515,7 @@ final class FrameReader {
         if (length < 8) {
             throw Http2Exception.connection(Frames.FRAME_SIZE_ERROR, "GOAWAY too short");
         }
+        c.context.stats().goAwayReceived(2);
         if (!c.goingAway) {
             c.goAway(Frames.NO_ERROR, null); // the client leaves: finish what is open, then close
         }

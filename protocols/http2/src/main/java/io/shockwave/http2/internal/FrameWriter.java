@@ -95,6 +95,7 @@ final class FrameWriter {
     }
 
     synchronized void goAway(int lastStreamId, int code, String debug) {
+        connection.context.stats().goAwaySent(2);
         byte[] text = debug == null ? new byte[0] : debug.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int at = reserve(Frames.HEADER_LENGTH + 8 + text.length);
         at = Frames.header(pending, at, 8 + text.length, Frames.GOAWAY, 0, 0);
@@ -124,6 +125,7 @@ final class FrameWriter {
     }
 
     private void appendRst(int streamId, int code) {
+        connection.context.stats().resetSent(2);
         int at = reserve(Frames.HEADER_LENGTH + 4);
         at = Frames.header(pending, at, 4, Frames.RST_STREAM, 0, streamId);
         Frames.putInt(pending, at, code);

@@ -152,6 +152,15 @@ final class Http2Stream implements Runnable {
 
     @Override
     public void run() {
+        context.stats().streamStarted(2);
+        try {
+            exchange();
+        } finally {
+            context.stats().streamEnded(2);
+        }
+    }
+
+    private void exchange() {
         Throwable failure = null;
         long start = context.observesExchanges() ? System.nanoTime() : 0;
         try {

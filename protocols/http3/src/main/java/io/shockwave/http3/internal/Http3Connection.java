@@ -318,6 +318,9 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
             } else {
                 // GOAWAY from a client concerns pushes, which this server never makes; CANCEL_PUSH,
                 // MAX_PUSH_ID and unknown frames likewise need nothing.
+                if (type == Frames.GOAWAY) {
+                    context.stats().goAwayReceived(3);
+                }
                 if (length > 1024) {
                     throw new Http3Exception(Frames.H3_EXCESSIVE_LOAD, "a control frame of " + length + " bytes");
                 }
@@ -410,6 +413,7 @@ public final class Http3Connection implements ApplicationProtocolConnection, Ser
                 control.write(b, 0, p);
                 control.flush();
             }
+            context.stats().goAwaySent(3);
         } catch (IOException | RuntimeException e) {
             LOG.debug("GOAWAY to {} not sent: {}", remote, e.toString());
         }

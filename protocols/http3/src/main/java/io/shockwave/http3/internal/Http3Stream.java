@@ -62,11 +62,13 @@ final class Http3Stream implements Runnable {
 
     @Override
     public void run() {
+        connection.context.stats().streamStarted(3);
         try {
             serve();
         } catch (Http3Exception e) {
             connection.connectionError(e);
         } finally {
+            connection.context.stats().streamEnded(3);
             settleStoppedReading();
             doneAt = System.nanoTime();
             done = true;
@@ -286,6 +288,7 @@ final class Http3Stream implements Runnable {
     private synchronized void resetStream(long code) {
         if (!reset) {
             reset = true;
+            connection.context.stats().resetSent(3);
             quic.resetStream(code);
             if (!body.ended) {
                 stopReading(code);
@@ -464,6 +467,7 @@ final class Http3Stream implements Runnable {
                 }
                 // The client reset the stream or the connection went: an ordinary event.
                 clientGone = true;
+                connection.context.stats().resetReceived(3);
                 throw fail(new RequestBodyException(Status.BAD_REQUEST, "Reading the request body failed: " + e, e));
             } finally {
                 readDeadline = 0;
