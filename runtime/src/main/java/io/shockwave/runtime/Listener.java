@@ -8,8 +8,11 @@ package io.shockwave.runtime;
  * @param acceptors how many sockets accept in parallel; more than one needs SO_REUSEPORT
  * @param reusePort whether to set SO_REUSEPORT on the listening sockets
  * @param tls the certificate for TLS (h2 and http/1.1 by ALPN), or {@code null} for cleartext
+ * @param proxyProtocol whether every connection starts with a PROXY protocol header (v1 or v2)
+ *                      naming the client, as HAProxy's {@code send-proxy} and nginx's
+ *                      {@code proxy_protocol on} send; a connection without a valid one is closed
  */
-public record Listener(String host, int port, int acceptors, boolean reusePort, TlsConfig tls) {
+public record Listener(String host, int port, int acceptors, boolean reusePort, TlsConfig tls, boolean proxyProtocol) {
     public Listener {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -20,6 +23,15 @@ public record Listener(String host, int port, int acceptors, boolean reusePort, 
         if (acceptors > 1 && !reusePort) {
             throw new IllegalArgumentException("several acceptors need reusePort");
         }
+    }
+
+    public Listener(String host, int port, int acceptors, boolean reusePort, TlsConfig tls) {
+        this(host, port, acceptors, reusePort, tls, false);
+    }
+
+    /** This listener, expecting a PROXY protocol header on every connection or not. */
+    public Listener withProxyProtocol(boolean expected) {
+        return new Listener(host, port, acceptors, reusePort, tls, expected);
     }
 
     public static Listener of(String host, int port) {

@@ -332,7 +332,7 @@ public final class Server implements AutoCloseable {
                         LOG.info("TLS with a self-signed certificate for localhost; its SPKI pin (SHA-256, base64) is {} "
                                 + "(chromium --ignore-certificate-errors-spki-list={})", tls.spkiSha256(), tls.spkiSha256());
                     }
-                    l = new Listener(l.host(), l.port(), l.acceptors(), l.reusePort(), tls);
+                    l = new Listener(l.host(), l.port(), l.acceptors(), l.reusePort(), tls, l.proxyProtocol());
                 }
                 resolved.add(l);
             }

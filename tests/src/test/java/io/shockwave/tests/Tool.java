@@ -42,12 +42,13 @@ final class Tool {
             }
         }
         candidates.add(Path.of("/usr/bin", name));
+        candidates.add(Path.of("/usr/sbin", name)); // haproxy, nginx
         for (Path p : candidates) {
             if (Files.isExecutable(p)) {
                 return new Tool(p);
             }
         }
-        return fail(name + " is required for the interop tests and was not found on PATH or in /usr/bin");
+        return fail(name + " is required for the interop tests and was not found on PATH, in /usr/bin or /usr/sbin");
     }
 
     /** Runs the tool with {@code args}, for at most {@code seconds}; its output is kept in files under {@code dir}. */

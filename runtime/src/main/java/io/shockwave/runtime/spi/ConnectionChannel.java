@@ -310,13 +310,24 @@ public abstract class ConnectionChannel implements ServerConnection, AutoCloseab
         }
     }
 
-    /** Bytes read while choosing a protocol, returned again by the next reads. */
+    /**
+     * Bytes read while choosing a protocol, returned again by the next reads, before any
+     * given back earlier and not read again yet (a PROXY header's reader, then a protocol's).
+     */
     public final void unread(byte[] bytes, int length) {
-        if (length > 0) {
-            unread = bytes;
-            unreadPos = 0;
-            unreadLimit = length;
+        if (length <= 0) {
+            return;
         }
+        if (unread != null && unreadPos < unreadLimit) {
+            int rest = unreadLimit - unreadPos;
+            byte[] joined = java.util.Arrays.copyOf(bytes, length + rest);
+            System.arraycopy(unread, unreadPos, joined, length, rest);
+            bytes = joined;
+            length += rest;
+        }
+        unread = bytes;
+        unreadPos = 0;
+        unreadLimit = length;
     }
 
     private int takeUnread(byte[] buf, int off, int len) {

@@ -1,5 +1,6 @@
 package io.shockwave.transport.tcp;
 
+import io.shockwave.runtime.Listener;
 import io.shockwave.runtime.TlsConfig;
 import io.shockwave.runtime.spi.ProtocolProvider;
 import io.shockwave.runtime.spi.ServerContext;
@@ -31,8 +32,12 @@ final class ConnectionRunner {
 
     /** The TLS side of the listener, or null for cleartext. */
     private final TlsAcceptor tls;
+    /** Whether connections start with a PROXY protocol header. */
+    private final boolean proxyProtocol;
 
-    ConnectionRunner(ServerContext context, TlsConfig tls) {
+    ConnectionRunner(ServerContext context, Listener listener) {
+        TlsConfig tls = listener.tls();
+        this.proxyProtocol = listener.proxyProtocol();
         this.tls = tls == null ? null : new TlsAcceptor(tls, context.protocols());
         int needed = 0;
         for (ProtocolProvider p : context.protocols()) {
@@ -83,6 +88,9 @@ final class ConnectionRunner {
                 return;
             }
             channel.configure();
+            if (proxyProtocol && !readProxyHeader(channel)) {
+                return;
+            }
             ProtocolProvider protocol;
             if (tls != null) {
                 TlsSession session = tls.handshake(channel, (int) context.timeouts().requestHead().toMillis());
@@ -98,6 +106,21 @@ final class ConnectionRunner {
                 protocol.serve(channel, context);
             }
         });
+    }
+
+    /** Reads the PROXY header; false (after one line at debug) when there is no valid one: then the connection closes. */
+    private boolean readProxyHeader(SocketConnection channel) throws IOException {
+        channel.readTimeout((int) context.timeouts().requestHead().toMillis());
+        try {
+            java.net.InetSocketAddress client = ProxyHeader.read(channel);
+            if (client != null) {
+                channel.proxiedFrom(client);
+            }
+            return true;
+        } catch (ProxyHeader.Malformed e) {
+            LOG.debug("Closing the connection from {}: {}", channel.remoteAddress(), e.getMessage());
+            return false;
+        }
     }
 
     private interface Work {

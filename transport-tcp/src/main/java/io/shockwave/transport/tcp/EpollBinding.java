@@ -41,7 +41,7 @@ final class EpollBinding implements Binding {
     }
 
     static EpollBinding open(Listener listener, ServerContext context) throws IOException {
-        EpollBinding binding = new EpollBinding(context, new ConnectionRunner(context, listener.tls()), EpollPoller.shared());
+        EpollBinding binding = new EpollBinding(context, new ConnectionRunner(context, listener), EpollPoller.shared());
         try {
             InetSocketAddress address = listener.host() == null ? null
                     : new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());

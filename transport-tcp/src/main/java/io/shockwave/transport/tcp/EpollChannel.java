@@ -344,7 +344,7 @@ final class EpollChannel extends SocketConnection {
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    InetSocketAddress peerAddress() {
         return SocketAddresses.decode(peer);
     }
 

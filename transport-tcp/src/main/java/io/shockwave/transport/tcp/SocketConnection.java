@@ -33,6 +33,24 @@ abstract class SocketConnection extends ConnectionChannel {
         return completeSuspension();
     }
 
+    /** The client a PROXY protocol header named, or null: then the peer is the client. */
+    private volatile java.net.InetSocketAddress proxiedClient;
+
+    /** The address of the socket's peer. */
+    abstract java.net.InetSocketAddress peerAddress();
+
+    /** The client, as a PROXY protocol header named it if the listener expects one; else the peer. */
+    @Override
+    public final java.net.InetSocketAddress remoteAddress() {
+        java.net.InetSocketAddress client = proxiedClient;
+        return client != null ? client : peerAddress();
+    }
+
+    /** From now on {@link #remoteAddress()} is {@code client}: the PROXY protocol header named it. */
+    final void proxiedFrom(java.net.InetSocketAddress client) {
+        this.proxiedClient = client;
+    }
+
     /** Frees what the connection holds once it is finished and closed; on its last thread. */
     void release() {
     }

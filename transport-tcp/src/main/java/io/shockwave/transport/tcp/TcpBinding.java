@@ -40,7 +40,7 @@ final class TcpBinding implements Binding {
         InetSocketAddress address = listener.host() == null
                 ? new InetSocketAddress(listener.port())
                 : new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
-        TcpBinding binding = new TcpBinding(context, new ConnectionRunner(context, listener.tls()));
+        TcpBinding binding = new TcpBinding(context, new ConnectionRunner(context, listener));
         try {
             for (int i = 0; i < listener.acceptors(); i++) {
                 ServerSocket socket = new ServerSocket();

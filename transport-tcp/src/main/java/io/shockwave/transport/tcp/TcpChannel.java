@@ -91,7 +91,7 @@ final class TcpChannel extends SocketConnection {
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    InetSocketAddress peerAddress() {
         return remote;
     }
 
