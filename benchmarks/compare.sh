@@ -13,7 +13,10 @@
 # Netty's netty-codec-http3 on quiche, and a bare Kwik + Flupke server that has nothing
 # else): H3Load (benchmarks/tools, Netty's quiche) with 4 connections x 16 streams, the
 # server's CPU time read by H3Load around its measured interval, and idle QUIC connections
-# held by H3Idle. Stop the server and check its ports are free.
+# held by H3Idle. Shockwave and nginx also serve two files (10 KiB and 1 MiB of random
+# bytes) from one directory under /static/ (nginx with sendfile on; Shockwave's StaticFiles,
+# which uses sendfile(2) on this transport), measured with wrk keep-alive after the
+# HTTP/1.1 runs, in a small table of their own. Stop the server and check its ports are free.
 # Prints one Markdown table (every column also as a ratio to Shockwave) and writes it to
 # benchmarks/results/compare-<date>.md. See "Comparison with peer servers" in
 # benchmarks/README.md for the method.
@@ -24,13 +27,16 @@
 # "unsupported: h2c|h2|h1-tls" gets n/a in that mode's rows.
 #
 # usage: benchmarks/compare.sh [--quick] [--only NAME[,NAME...]] [--skip-memory] [--skip-h2]
-#                              [--skip-h3] [--port N] [--connections N] [--build]
+#                              [--skip-h3] [--skip-static | --static-only] [--port N]
+#                              [--connections N] [--build]
 #   --quick          short runs and 1,000 idle connections: a smoke test, not a result
 #   --only           a subset of: shockwave netty jetty helidon undertow vertx nginx flupke
 #                    (also "demo": samples/target/shockwave-demo.jar as the Shockwave column)
 #   --skip-memory    leave out the idle-connection measurement
 #   --skip-h2        leave out the h2c, h2, TLS and HTTP/3 runs (HTTP/1.1 in cleartext only)
 #   --skip-h3        leave out the HTTP/3 runs
+#   --skip-static    leave out the static-file runs
+#   --static-only    only the static-file runs, of Shockwave and nginx
 #   --port           the first of the ports every server listens on in turn (default 18380)
 #   --connections    idle connections to hold (default 10000, --quick 1000)
 #   --build          rebuild the benchmarks module first even if its classes exist
@@ -40,13 +46,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
 COMMAND_LINE="benchmarks/compare.sh${*:+ $*}"
 
-QUICK=0 SKIP_MEMORY=0 SKIP_H2=0 SKIP_H3=0 BUILD=0 PORT=18380 ONLY="" CONNECTIONS=""
+QUICK=0 SKIP_MEMORY=0 SKIP_H2=0 SKIP_H3=0 SKIP_STATIC=0 STATIC_ONLY=0 BUILD=0 PORT=18380 ONLY="" CONNECTIONS=""
 while (($#)); do
     case $1 in
         --quick) QUICK=1 ;;
         --skip-memory) SKIP_MEMORY=1 ;;
         --skip-h2) SKIP_H2=1 ;;
         --skip-h3) SKIP_H3=1 ;;
+        --skip-static) SKIP_STATIC=1 ;;
+        --static-only) STATIC_ONLY=1 SKIP_MEMORY=1 SKIP_H2=1 SKIP_H3=1 ONLY=${ONLY:-shockwave,nginx} ;;
         --build) BUILD=1 ;;
         --only) ONLY=${2:?--only needs a list}; shift ;;
         --only=*) ONLY=${1#*=} ;;
@@ -65,13 +73,13 @@ done
 # WARM_H2 is the warm-up of each later protocol (h2c, h2 over TLS, HTTP/1.1 over TLS):
 # their paths are new to the JIT, but share the handlers the HTTP/1.1 runs compiled.
 if ((QUICK)); then
-    WARM_KEEPALIVE=1 WARM_PIPELINED=1 WARM_JSON=1 WARM_H2=1 WARM_H3=2 RUN=3 H3_IDLE=100
+    WARM_KEEPALIVE=1 WARM_PIPELINED=1 WARM_JSON=1 WARM_H2=1 WARM_H3=2 WARM_STATIC=1 RUN=3 H3_IDLE=100
     : "${CONNECTIONS:=1000}"
 else
     # HTTP/3's warm-up is longer: Kwik's QUIC is a large body of code new to the JIT. Pinned
     # to one core, Shockwave's HTTP/3 went 7.5k -> 11.6k -> 15.6k req/s over its first three
     # 8 s runs, and C2 still took 20 % of the core after 30 s.
-    WARM_KEEPALIVE=5 WARM_PIPELINED=3 WARM_JSON=2 WARM_H2=2 WARM_H3=20 RUN=10 H3_IDLE=500
+    WARM_KEEPALIVE=5 WARM_PIPELINED=3 WARM_JSON=2 WARM_H2=2 WARM_H3=20 WARM_STATIC=3 RUN=10 H3_IDLE=500
     : "${CONNECTIONS:=10000}"
 fi
 WRK_CONNECTIONS=64
@@ -104,6 +112,9 @@ declare -A MAIN_CLASS=([shockwave]=ShockwaveServer [netty]=NettyServer [jetty]=J
 H3_SERVERS=" shockwave demo netty flupke "
 H3_ONLY=" flupke "
 has_h3() { [[ $H3_SERVERS == *" $1 "* ]]; }
+# The static-file table: Shockwave (from a directory, by sendfile) against nginx's sendfile.
+STATIC_SERVERS=" shockwave nginx "
+has_static() { ((!SKIP_STATIC)) && [[ $STATIC_SERVERS == *" $1 "* ]]; }
 h3_only() { [[ $H3_ONLY == *" $1 "* ]]; }
 
 CLASSES=benchmarks/target/classes
@@ -139,6 +150,10 @@ for s in "${SERVERS[@]}"; do [[ $s == shockwave || $s == demo ]] && BASELINE=$s;
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/shockwave-compare.XXXXXX")
 STARTED_PIDS=()
 POLICY_GUARD=0
+# 10k.bin and 1m.bin, made below when a static run is wanted, in a directory of their own
+# that nginx's worker (another user) may read; $TMP, with the key, stays private.
+STATIC_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/shockwave-static.XXXXXX")
+STATIC_DIR=$STATIC_ROOT/static
 cleanup() {
     local pid kids=()
     for pid in "${STARTED_PIDS[@]}"; do
@@ -151,7 +166,7 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null
     done
     ((POLICY_GUARD)) && rm -f /usr/sbin/policy-rc.d
-    rm -rf "$TMP"
+    rm -rf "$TMP" "$STATIC_ROOT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -218,6 +233,13 @@ if ((!SKIP_H2)); then
     # last servers instead of bounding the run.
     BUDGET_SECONDS=$((BUDGET_SECONDS + ${#SERVERS[@]} * (4 * RUN + 3 * WARM_H2 + 10 + (SKIP_MEMORY ? 0 : 40))))
     ((SKIP_H3)) || BUDGET_SECONDS=$((BUDGET_SECONDS + 4 * (RUN + WARM_H3 + 10 + (SKIP_MEMORY ? 0 : 40))))
+fi
+
+if ((!SKIP_STATIC)); then
+    mkdir -p "$STATIC_DIR"
+    head -c 10240 /dev/urandom >"$STATIC_DIR/10k.bin"
+    head -c 1048576 /dev/urandom >"$STATIC_DIR/1m.bin"
+    chmod 755 "$STATIC_ROOT" "$STATIC_DIR" && chmod 644 "$STATIC_DIR"/*.bin
 fi
 
 (($(nproc) >= 2)) || die "needs two cores: the server on core $SERVER_CORE, wrk on core $CLIENT_CORE"
@@ -623,6 +645,20 @@ measure_idle_h3() {
     release_idle_client "$client" "$hold_fd"
 }
 
+# The static-file runs: each file checked byte for byte, warmed up, then measured as keep-alive runs.
+measure_static() {
+    local srv=$1 pid=$2 name key
+    for name in 10k 1m; do
+        if ! curl -s -m 10 "http://127.0.0.1:$PORT/static/$name.bin" | cmp -s - "$STATIC_DIR/$name.bin"; then
+            NOTES+=("${TITLE[$srv]}: /static/$name.bin did not come back byte for byte")
+            continue
+        fi
+        key=static$name
+        run_wrk "$TMP/$srv.warm-$key.wrk" "$WARM_STATIC" "/static/$name.bin" keepalive >/dev/null
+        measure "$srv" "$pid" "$key" "/static/$name.bin" keepalive
+    done
+}
+
 start_server() {
     local srv=$1 log_file=$2 tls_args=()
     # The demo listens with TLS on 8443 unless told otherwise; the peers only when asked.
@@ -635,7 +671,8 @@ start_server() {
         nginx)
             local dir=$TMP/nginx
             local edits=(-e "s|@DIR@|$dir|g" -e "s|@PORT@|$PORT|g" -e "s|@TLS_PORT@|$TLS_PORT|g"
-                         -e "s|@H2C_PORT@|$NGINX_H2C_PORT|g" -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g")
+                         -e "s|@H2C_PORT@|$NGINX_H2C_PORT|g" -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g"
+                         -e "s|@STATIC_ROOT@|$STATIC_ROOT|g")
             ((SKIP_H2)) && edits=(-e '/^[[:space:]]*# @H2-BEGIN@$/,/^[[:space:]]*# @H2-END@$/d' "${edits[@]}")
             mkdir -p "$dir"
             sed "${edits[@]}" benchmarks/nginx/nginx.conf.template >"$dir/nginx.conf"
@@ -646,9 +683,11 @@ start_server() {
                 >"$log_file" 2>&1 &
             ;;
         *)
+            local static_args=()
+            has_static "$srv" && static_args=(--static "$STATIC_DIR")
             taskset -c "$SERVER_CORE" "$JAVA" "${JVM_FLAGS[@]}" \
                 -cp "$CLASSES:$(<"$PEER_CLASSPATH_FILE")" "io.shockwave.benchmarks.peers.${MAIN_CLASS[$srv]}" \
-                --port "$PORT" "${tls_args[@]}" >"$log_file" 2>&1 &
+                --port "$PORT" "${tls_args[@]}" "${static_args[@]}" >"$log_file" 2>&1 &
             ;;
     esac
     SERVER_PID=$!
@@ -740,13 +779,16 @@ run_server() {
     fi
     log "  answering after $((SECONDS - started)) s; warming up"
     check_bodies "$srv" "$log_file"
-    run_wrk "$TMP/$srv.warm1.wrk" "$WARM_KEEPALIVE" /plaintext keepalive >/dev/null
-    run_wrk "$TMP/$srv.warm2.wrk" "$WARM_PIPELINED" /plaintext pipelined >/dev/null
-    run_wrk "$TMP/$srv.warm3.wrk" "$WARM_JSON" /json keepalive >/dev/null
+    if ((!STATIC_ONLY)); then
+        run_wrk "$TMP/$srv.warm1.wrk" "$WARM_KEEPALIVE" /plaintext keepalive >/dev/null
+        run_wrk "$TMP/$srv.warm2.wrk" "$WARM_PIPELINED" /plaintext pipelined >/dev/null
+        run_wrk "$TMP/$srv.warm3.wrk" "$WARM_JSON" /json keepalive >/dev/null
 
-    measure "$srv" "$pid" ka /plaintext keepalive
-    measure "$srv" "$pid" pipe /plaintext pipelined
-    measure "$srv" "$pid" json /json keepalive
+        measure "$srv" "$pid" ka /plaintext keepalive
+        measure "$srv" "$pid" pipe /plaintext pipelined
+        measure "$srv" "$pid" json /json keepalive
+    fi
+    has_static "$srv" && measure_static "$srv" "$pid"
     ((SKIP_MEMORY)) || measure_idle "$srv" "$pid" "$index" "$jvm"
     # After the HTTP/1.1 measurements, so that those run exactly as they did without these.
     ((SKIP_H2)) || measure_h2_modes "$srv" "$pid" "$log_file"
@@ -867,6 +909,15 @@ ROWS=(
     "idle_h3_rss|RSS per idle QUIC connection, KiB ↓|kib|1"
     "idle_h3_threads|threads per idle QUIC connection ↓|str|0"
 )
+STATIC_ROWS=(
+    "static10k_rps|10 KiB file, req/s (keep-alive, $WRK_CONNECTIONS conns) ↑|int|1"
+    "static10k_cpu_rps|req per server-CPU-second, 10 KiB ↑|int|1"
+    "static10k_p99|latency p99, 10 KiB ↓|lat|1"
+    "static1m_rps|1 MiB file, req/s (keep-alive, $WRK_CONNECTIONS conns) ↑|int|1"
+    "static1m_cpu_rps|req per server-CPU-second, 1 MiB ↑|int|1"
+    "static1m_p99|latency p99, 1 MiB ↓|lat|1"
+    "static1m_cpu_pct|server CPU busy, 1 MiB (of one core)|pct|0"
+)
 
 for srv in "${SERVERS[@]}"; do
     if [[ -n ${R[$srv|ka_rps]:-}${R[$srv|pipe_rps]:-} ]]; then
@@ -879,19 +930,26 @@ for srv in "${SERVERS[@]}"; do
     [[ $srv == nginx && -n ${R[$srv|idle_h2c_open]:-} ]] && R[$srv|idle_h2c_heap]="n/a"
 done
 
+# table [static]: the main table, or the static-file one (its servers only).
 table() {
-    local header="| metric |" rule="| --- |" row key label kind ratio srv cell base v
-    for srv in "${SERVERS[@]}"; do header+=" ${TITLE[$srv]} |"; rule+=" ---: |"; done
+    local header="| metric |" rule="| --- |" row key label kind ratio srv cell base v rows=("${ROWS[@]}")
+    local servers=("${SERVERS[@]}")
+    if [[ ${1:-} == static ]]; then
+        rows=("${STATIC_ROWS[@]}") servers=()
+        for srv in "${SERVERS[@]}"; do has_static "$srv" && servers+=("$srv"); done
+    fi
+    for srv in "${servers[@]}"; do header+=" ${TITLE[$srv]} |"; rule+=" ---: |"; done
     echo "$header"
     echo "$rule"
-    for row in "${ROWS[@]}"; do
+    for row in "${rows[@]}"; do
         IFS='|' read -r key label kind ratio <<<"$row"
         if [[ $key == idle_* ]] && ((SKIP_MEMORY)); then continue; fi
         if [[ $key == h2c_* || $key == h2c1_* || $key == h2_* || $key == tls1_* || $key == idle_h2c_* ]] && ((SKIP_H2)); then continue; fi
         if [[ $key == h3_* || $key == idle_h3_* ]] && ((SKIP_H3)); then continue; fi
+        if [[ $key == ka_* || $key == pipe_* || $key == json_* || $key == errors ]] && ((STATIC_ONLY)); then continue; fi
         cell="| $label |"
         base=${R[$BASELINE|$key]:-}
-        for srv in "${SERVERS[@]}"; do
+        for srv in "${servers[@]}"; do
             v=${R[$srv|$key]:-}
             # HTTP/3 rows of a server without it, and every other row of one with HTTP/3 alone.
             if [[ $key == h3_* || $key == idle_h3_* ]]; then
@@ -955,8 +1013,20 @@ RESULT=benchmarks/results/compare-$stamp$( ((QUICK)) && echo -quick).md
             "Kwik 0.10.8 and Flupke 0.9.4 with a trivial handler. Idle QUIC: $(group "$H3_IDLE") connections" \
             "(\`H3Idle\`), each after one request."
     fi
-    echo
-    table
+    if ((!STATIC_ONLY)); then
+        echo
+        table
+    fi
+    if ((!SKIP_STATIC)); then
+        echo
+        echo "Static files: two files of random bytes under /static/, wrk \`-t1 -c$WRK_CONNECTIONS\` keep-alive pinned to" \
+            "core $CLIENT_CORE, warm-up $WARM_STATIC s per file, then $RUN s; nginx with \`sendfile on\`, Shockwave's" \
+            "\`StaticFiles\` from a directory (sendfile(2) on the epoll transport). Socket errors / non-2xx:" \
+            "$(for srv in "${SERVERS[@]}"; do has_static "$srv" && printf '%s %s / %s; ' "${TITLE[$srv]}" \
+                "${R[$srv|socket_errors]:-0}" "${R[$srv|non2xx]:-0}"; done)"
+        echo
+        table static
+    fi
     if ((${#FAILED[@]} || ${#NOTES[@]})); then
         echo
         for srv in "${SERVERS[@]}"; do

@@ -22,7 +22,10 @@ import java.util.function.Consumer;
  * <p>Each exchange leaves a small record in a bounded queue, and one thread of the log's own
  * formats and writes them, so a slow appender (a full disk, a remote collector) never
  * slows a response: when the queue is full, records are dropped and counted
- * ({@link #dropped()}), and the count is logged once it is written again.
+ * ({@link #dropped()}), and the count is logged once it is written again. What a record
+ * keeps of the client's text is bounded (the target to {@value #MAX_TARGET} characters, the
+ * Referer and User-Agent to {@value #MAX_FIELD}), so a full queue of the largest requests
+ * still fits in some tens of megabytes.
  *
  * <p>Formats: {@link #combined()}, Apache's and nginx's combined format followed by the
  * duration in microseconds; {@link #jsonLines()}, one JSON object a line. The remote address
@@ -35,6 +38,10 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
     public static final String LOGGER = "io.shockwave.access";
     private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER);
     private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+    /** Characters of the target, and of the Referer and User-Agent, that a record keeps; the rest is cut. */
+    static final int MAX_TARGET = 2048;
+    static final int MAX_FIELD = 512;
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final DateTimeFormatter CLF_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
 
@@ -61,12 +68,12 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
 
     /** The combined log format, then the duration in microseconds. */
     public static AccessLog combined() {
-        return new AccessLog(Format.COMBINED, null, 65_536);
+        return new AccessLog(Format.COMBINED, null, 16_384);
     }
 
     /** One JSON object per line. */
     public static AccessLog jsonLines() {
-        return new AccessLog(Format.JSON, null, 65_536);
+        return new AccessLog(Format.JSON, null, 16_384);
     }
 
     /** This format, written to {@code sink} on the log's own thread instead of the logger. */
@@ -91,14 +98,24 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
         if (closed || (sink == null && !ACCESS.isInfoEnabled())) {
             return;
         }
-        String query = request.rawQuery();
-        String target = query == null ? request.rawPath() : request.rawPath() + "?" + query;
-        Entry e = new Entry(System.currentTimeMillis(), request.remoteAddress(), request.method().name(), target,
-                request.protocol(), status.code(), bodyBytes, durationNanos / 1000,
-                request.header(HeaderName.REFERER), request.header(HeaderName.USER_AGENT), aborted);
+        // A request refused before its head was whole (an unknown method, a malformed head) has no method or target.
+        Method method = request.method();
+        String target = "-";
+        if (method != null) {
+            String query = request.rawQuery();
+            target = cut(query == null ? request.rawPath() : request.rawPath() + "?" + query, MAX_TARGET);
+        }
+        Entry e = new Entry(System.currentTimeMillis(), request.remoteAddress(), method == null ? "-" : method.name(),
+                target, request.protocol(), status.code(), bodyBytes, durationNanos / 1000,
+                cut(request.header(HeaderName.REFERER), MAX_FIELD), cut(request.header(HeaderName.USER_AGENT), MAX_FIELD),
+                aborted);
         if (!queue.offer(e)) {
             dropped.incrementAndGet();
         }
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     private void write() {
@@ -131,7 +148,7 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
         }
     }
 
-    /** Stops the writer once what is queued is written. */
+    /** Stops the writer once what is queued is written; the server calls it when it has stopped. */
     @Override
     public void close() {
         closed = true;
@@ -188,7 +205,12 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
             } else if (c < 0x20 || c >= 0x7F) {
-                b.append(json ? String.format("\\u%04x", (int) c) : String.format("\\x%02X", c & 0xFF));
+                if (json) {
+                    b.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF]);
+                } else {
+                    b.append("\\x");
+                }
+                b.append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
             } else {
                 b.append(c);
             }

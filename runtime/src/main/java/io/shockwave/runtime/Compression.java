@@ -138,6 +138,16 @@ public final class Compression implements Filter {
             super.send(compressed.array(), 0, compressed.size());
         }
 
+        /** Through {@link #output()} when it is to be compressed; else the wrapped response's own (sendfile). */
+        @Override
+        public void sendFile(java.nio.file.Path file, long position, long count) throws IOException {
+            if (compresses(count)) {
+                io.shockwave.runtime.internal.FileBodies.copy(this, file, position, count);
+            } else {
+                super.sendFile(file, position, count);
+            }
+        }
+
         @Override
         public OutputStream output() {
             if (output == null) {

@@ -8,6 +8,9 @@ import java.util.Objects;
  * what it changes, for instance {@link #output()} and {@link #send(byte[], int, int)} to
  * transform the body, then hands the wrapper on. The defaults of {@link Response}
  * ({@code send(String)}, {@code redirect}, {@code header}) go through the overridable methods.
+ * {@link #sendFile(java.nio.file.Path, long, long)} goes to the wrapped response, so that a
+ * wrapper that only adds headers keeps the zero-copy path: a wrapper that transforms the
+ * body overrides it too (see {@code Compression}).
  */
 public class ResponseWrapper implements Response {
     private final Response wrapped;
@@ -64,6 +67,11 @@ public class ResponseWrapper implements Response {
     @Override
     public OutputStream output() {
         return wrapped.output();
+    }
+
+    @Override
+    public void sendFile(java.nio.file.Path file, long position, long count) throws java.io.IOException {
+        wrapped.sendFile(file, position, count);
     }
 
     @Override

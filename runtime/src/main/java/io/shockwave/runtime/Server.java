@@ -48,9 +48,11 @@ public final class Server implements AutoCloseable {
     private boolean stopped;
     private final Health health;
     private final Duration stopDelay;
+    private final List<ExchangeObserver> observers;
 
     private Server(ServerRuntime runtime, List<Binding> bindings, List<Listener> listeners, List<Binding> quic,
-                   Health health, Duration stopDelay) {
+                   Health health, Duration stopDelay, List<ExchangeObserver> observers) {
+        this.observers = observers;
         this.runtime = runtime;
         this.bindings = bindings;
         this.listeners = listeners;
@@ -138,6 +140,20 @@ public final class Server implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             quic.forEach(Binding::drained);
+            closeObservers();
+        }
+    }
+
+    /** Observers that hold something (an access log's queue and thread) end with the server, after its last exchange. */
+    private void closeObservers() {
+        for (ExchangeObserver o : observers) {
+            if (o instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("Closing {} failed", o, e);
+                }
+            }
         }
     }
 
@@ -344,7 +360,9 @@ public final class Server implements AutoCloseable {
                 for (Listener l : resolved) {
                     Binding b = tcp.bind(l, runtime);
                     bound.add(b);
-                    if (l.isTls() && udp != null) {
+                    // Not beside a PROXY-protocol listener: its clients come through a balancer,
+                    // and Alt-Svc would send them around it, over UDP, straight to this server.
+                    if (l.isTls() && udp != null && !l.proxyProtocol()) {
                         // The same port number as TCP's (the one bound, if 0 was asked for), so that
                         // Alt-Svc can name it and a client finds both behind one origin. HTTP/3 is an
                         // addition: if that UDP port is taken, TCP serves on without it.
@@ -369,7 +387,8 @@ public final class Server implements AutoCloseable {
             if (!quic.isEmpty()) {
                 runtime.advertiseHttp3(quic.getFirst().port());
             }
-            Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved), List.copyOf(quic), health, stopDelay);
+            Server s = new Server(runtime, List.copyOf(bound), List.copyOf(resolved), List.copyOf(quic), health, stopDelay,
+                    List.copyOf(observers));
             if (health != null) {
                 health.serving();
             }

@@ -24,7 +24,7 @@ public final class ServerStats {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder errors = new LongAdder();
     /** Per multiplexed protocol: [0] HTTP/2, [1] HTTP/3. */
-    private final AtomicLong[] streamsOpen = {new AtomicLong(), new AtomicLong()};
+    private final LongAdder[] streamsOpen = {new LongAdder(), new LongAdder()};
     private final LongAdder[] resetsSent = {new LongAdder(), new LongAdder()};
     private final LongAdder[] resetsReceived = {new LongAdder(), new LongAdder()};
     private final LongAdder[] goAwaysSent = {new LongAdder(), new LongAdder()};
@@ -39,7 +39,7 @@ public final class ServerStats {
 
     /** Request streams of HTTP/{@code httpVersion} (2 or 3) whose exchange is in progress. */
     public long streamsOpen(int httpVersion) {
-        return streamsOpen[slot(httpVersion)].get();
+        return streamsOpen[slot(httpVersion)].sum();
     }
 
     /** Streams the server reset (RST_STREAM, RESET_STREAM) on HTTP/{@code httpVersion}. */
@@ -145,11 +145,11 @@ public final class ServerStats {
     }
 
     public void streamStarted(int httpVersion) {
-        streamsOpen[slot(httpVersion)].incrementAndGet();
+        streamsOpen[slot(httpVersion)].increment();
     }
 
     public void streamEnded(int httpVersion) {
-        streamsOpen[slot(httpVersion)].decrementAndGet();
+        streamsOpen[slot(httpVersion)].decrement();
     }
 
     public void resetSent(int httpVersion) {

@@ -147,20 +147,17 @@ public final class StaticFiles implements Handler {
         long modifiedSeconds = file.lastModifiedMillis() / 1000;
         StaticResource variant = file;
         String coding = null;
-        if (precompressed) {
+        String type = MediaTypes.forName(file.name());
+        if (precompressed && MediaTypes.isCompressible(type)) {
+            // Vary whether or not a sibling exists: looking costs a stat per coding, so it is
+            // done only for a client that accepts one, and the answer must not differ by it.
+            res.header(HeaderName.VARY, "Accept-Encoding");
             String accept = req.header(HeaderName.ACCEPT_ENCODING);
-            StaticResource br = source.sibling(file, ".br");
-            StaticResource gz = source.sibling(file, ".gz");
-            if (br != null || gz != null) {
-                res.header(HeaderName.VARY, "Accept-Encoding");
-                boolean ranged = req.headers().contains(HeaderName.RANGE);
-                if (!ranged && br != null && AcceptEncoding.accepts(accept, "br")) {
-                    variant = br;
-                    coding = "br";
-                } else if (!ranged && gz != null && AcceptEncoding.accepts(accept, "gzip")) {
-                    variant = gz;
-                    coding = "gzip";
-                }
+            if (accept != null && !req.headers().contains(HeaderName.RANGE)) {
+                StaticResource br = AcceptEncoding.accepts(accept, "br") ? source.sibling(file, ".br") : null;
+                StaticResource gz = br == null && AcceptEncoding.accepts(accept, "gzip") ? source.sibling(file, ".gz") : null;
+                variant = br != null ? br : gz != null ? gz : file;
+                coding = br != null ? "br" : gz != null ? "gzip" : null;
                 if (coding != null) {
                     etag = variant.etag();
                 }
@@ -177,7 +174,7 @@ public final class StaticFiles implements Handler {
             res.status(Status.NOT_MODIFIED).send();
             return;
         }
-        res.contentType(MediaTypes.forName(file.name()));
+        res.contentType(type);
         if (coding != null) {
             res.header(HeaderName.CONTENT_ENCODING, coding);
         }

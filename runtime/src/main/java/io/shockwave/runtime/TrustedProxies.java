@@ -10,7 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A filter that believes {@code X-Forwarded-For}, {@code -Proto} and {@code -Host} (or,
+ * A filter that believes {@code X-Forwarded-For} (with {@link #withForwardedProto()} and
+ * {@link #withForwardedHost()}, {@code X-Forwarded-Proto} and {@code -Host} too; or,
  * {@link #withForwardedHeader() instead}, RFC 7239's {@code Forwarded}) only when the
  * connection comes from a proxy the application trusts, so that {@link Request#clientAddress()}, {@link Request#scheme()} and
  * {@link Request#host()} name the client and the origin it asked for:
@@ -28,15 +29,22 @@ import java.util.List;
  *
  * <p>One of the two kinds of field is read, never both: a proxy that writes one passes the
  * other through as the client sent it, so reading both would let a client choose its own
- * address.
+ * address. For the same reason {@code X-Forwarded-Proto} and {@code -Host} are read only when
+ * asked for: nginx's usual configuration sets {@code -For} and {@code -Proto} but passes a
+ * client's {@code X-Forwarded-Host} on, which would let it choose the host that links and
+ * redirects are made from.
  */
 public final class TrustedProxies implements Filter {
     private final AddressRange[] trusted;
     private final boolean forwardedHeader;
+    private final boolean proto;
+    private final boolean host;
 
-    private TrustedProxies(AddressRange[] trusted, boolean forwardedHeader) {
+    private TrustedProxies(AddressRange[] trusted, boolean forwardedHeader, boolean proto, boolean host) {
         this.trusted = trusted;
         this.forwardedHeader = forwardedHeader;
+        this.proto = proto;
+        this.host = host;
     }
 
     /** Trusts these addresses and CIDR blocks ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}). */
@@ -45,12 +53,25 @@ public final class TrustedProxies implements Filter {
             throw new IllegalArgumentException("no trusted proxy given");
         }
         return new TrustedProxies(Arrays.stream(addressesOrBlocks).map(AddressRange::parse).toArray(AddressRange[]::new),
-                false);
+                false, false, false);
     }
 
-    /** The same proxies, whose hops are read from {@code Forwarded} (RFC 7239) instead of {@code X-Forwarded-*}. */
+    /**
+     * The same proxies, whose hops are read from {@code Forwarded} (RFC 7239) instead of
+     * {@code X-Forwarded-*}: for, proto and host, from each hop's own element.
+     */
     public TrustedProxies withForwardedHeader() {
-        return new TrustedProxies(trusted, true);
+        return new TrustedProxies(trusted, true, true, true);
+    }
+
+    /** Believes {@code X-Forwarded-Proto} too: only if every trusted proxy sets it, never passes a client's on. */
+    public TrustedProxies withForwardedProto() {
+        return new TrustedProxies(trusted, forwardedHeader, true, host);
+    }
+
+    /** Believes {@code X-Forwarded-Host} too: only if every trusted proxy sets it, never passes a client's on. */
+    public TrustedProxies withForwardedHost() {
+        return new TrustedProxies(trusted, forwardedHeader, proto, true);
     }
 
     /** Whether {@code address} is one of the trusted proxies. */
@@ -72,7 +93,7 @@ public final class TrustedProxies implements Filter {
         }
         List<Hop> hops = forwardedHeader
                 ? ForwardedHops.fromForwarded(request.headers())
-                : ForwardedHops.fromXForwarded(request.headers());
+                : ForwardedHops.fromXForwarded(request.headers(), proto, host);
         if (hops.isEmpty()) {
             next.handle(request, response);
             return;

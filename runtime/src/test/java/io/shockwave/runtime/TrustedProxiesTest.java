@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** What {@link TrustedProxies} believes, and from whom. */
 class TrustedProxiesTest {
     private static final TrustedProxies PROXIES = TrustedProxies.of("10.0.0.0/8", "192.168.1.1", "fd00::/8");
+    private static final TrustedProxies ALL_FIELDS = PROXIES.withForwardedProto().withForwardedHost();
 
     /** The request the handler behind the filter sees. */
     private static Request seen(TrustedProxies filter, StubRequest request) throws Exception {
@@ -32,7 +33,7 @@ class TrustedProxiesTest {
 
     @Test
     void fromATrustedProxyTheNearestUntrustedHopIsTheClient() throws Exception {
-        Request r = seen(PROXIES, from("10.1.2.3",
+        Request r = seen(ALL_FIELDS, from("10.1.2.3",
                 "X-Forwarded-For", "6.6.6.6, 203.0.113.7, 10.9.9.9",
                 "X-Forwarded-Proto", "https",
                 "X-Forwarded-Host", "shop.example:443"));
@@ -40,6 +41,18 @@ class TrustedProxiesTest {
         assertEquals("https", r.scheme());
         assertEquals("shop.example:443", r.host());
         assertEquals(InetAddress.ofLiteral("10.1.2.3"), r.remoteAddress().getAddress());
+    }
+
+    /** nginx's usual configuration sets -For and -Proto and passes a client's -Host on: not read unless asked for. */
+    @Test
+    void protoAndHostAreReadOnlyWhenAskedFor() throws Exception {
+        Request r = seen(PROXIES, from("10.1.2.3", "X-Forwarded-For", "203.0.113.7",
+                "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example"));
+        assertEquals(InetAddress.ofLiteral("203.0.113.7"), r.clientAddress());
+        assertEquals("http", r.scheme());
+        assertEquals("internal:8080", r.host());
+        assertEquals("https", seen(PROXIES.withForwardedProto(), from("10.1.2.3", "X-Forwarded-For", "203.0.113.7",
+                "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example")).scheme());
     }
 
     @Test
@@ -72,7 +85,7 @@ class TrustedProxiesTest {
 
     @Test
     void valuesThatAreNotWhatTheyClaimAreDropped() throws Exception {
-        Request r = seen(PROXIES, from("10.0.0.1", "X-Forwarded-For", "not-an-ip",
+        Request r = seen(ALL_FIELDS, from("10.0.0.1", "X-Forwarded-For", "not-an-ip",
                 "X-Forwarded-Proto", "javascript", "X-Forwarded-Host", "a.example/@evil \"x\""));
         assertEquals(InetAddress.ofLiteral("10.0.0.1"), r.clientAddress()); // "unknown": the proxy is the last known
         assertEquals("http", r.scheme());

@@ -99,7 +99,7 @@ class AccessLogTest {
                     + "\"target\":\"/hello\",\"protocol\":\"HTTP/1\\.1\",\"status\":200,\"bytes\":5,"
                     + "\"duration_us\":\\d+,\"user_agent\":\".*\",\"aborted\":false}"), line);
             // The UTF-8 bytes of é, each escaped, and the quote: nothing in the line but printable ASCII.
-            assertTrue(line.contains("\"user_agent\":\"q\\\"uote \\u00c3\\u00a9\""), line);
+            assertTrue(line.contains("\"user_agent\":\"q\\\"uote \\u00C3\\u00A9\""), line);
         } finally {
             server.stop(Duration.ofSeconds(2));
             log.close();

@@ -50,7 +50,7 @@ class RequestApiTest {
                 .start();
         behindProxy = Server.builder()
                 .http("127.0.0.1", 0)
-                .filter(TrustedProxies.of("127.0.0.0/8"))
+                .filter(TrustedProxies.of("127.0.0.0/8").withForwardedProto().withForwardedHost())
                 .routes(r -> r.get("/client", (req, res) ->
                         res.send(req.clientAddress().getHostAddress() + " " + req.scheme() + " " + req.host())))
                 .start();

@@ -53,8 +53,10 @@ final class Peers {
         int tlsPort = Options.NO_TLS;
         Path cert = null;
         Path key = null;
+        Path staticDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--static" -> staticDir = Path.of(value(args, ++i, "--static"));
                 case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
                 case "--tls-port" -> tlsPort = Integer.parseInt(value(args, ++i, "--tls-port"));
                 case "--cert" -> cert = Path.of(value(args, ++i, "--cert"));
@@ -65,7 +67,7 @@ final class Peers {
         if (tlsPort != Options.NO_TLS && (cert == null || key == null)) {
             throw new IllegalArgumentException("--tls-port needs --cert FILE and --key FILE");
         }
-        return new Options(port, tlsPort, cert, key);
+        return new Options(port, tlsPort, cert, key, staticDir);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -91,7 +93,8 @@ final class Peers {
      * it in the form its TLS set-up takes (a JDK {@link SSLContext}, a {@link KeyManagerFactory},
      * or the key and chain), and every one of them uses the JDK's TLS.
      */
-    record Options(int port, int tlsPort, Path cert, Path key) {
+    /** {@code staticDir}: files to serve under {@code /static/}, for the servers that take part in that table; or null. */
+    record Options(int port, int tlsPort, Path cert, Path key, Path staticDir) {
         static final int NO_TLS = -1;
 
         boolean tls() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 /**
  * Shockwave as the demo serves it: routes answering with pre-encoded bodies. The cleartext
  * listener takes HTTP/1.1 and h2c with prior knowledge; the TLS one offers h2 and http/1.1.
+ * With {@code --static DIR}, the files of DIR under {@code /static/} (the static-file table).
  */
 public final class ShockwaveServer {
     private ShockwaveServer() {
@@ -17,9 +18,13 @@ public final class ShockwaveServer {
         Peers.Options options = Peers.options(args);
         Server.Builder builder = Server.builder()
                 .http(options.port())
-                .routes(r -> r
-                        .get(Peers.PLAINTEXT_PATH, (req, res) -> res.contentType(Peers.TEXT_PLAIN).send(Peers.HELLO))
-                        .get(Peers.JSON_PATH, (req, res) -> res.contentType(Peers.APPLICATION_JSON).send(Peers.JSON)));
+                .routes(r -> {
+                    r.get(Peers.PLAINTEXT_PATH, (req, res) -> res.contentType(Peers.TEXT_PLAIN).send(Peers.HELLO))
+                     .get(Peers.JSON_PATH, (req, res) -> res.contentType(Peers.APPLICATION_JSON).send(Peers.JSON));
+                    if (options.staticDir() != null) {
+                        r.staticFiles("/static", options.staticDir());
+                    }
+                });
         if (options.tls()) {
             builder.https(options.tlsPort()).tls(TlsConfig.pem(options.cert(), options.key()));
         }

@@ -32,14 +32,18 @@ public final class ForwardedHops {
         return fromForwarded(headers.getAll(HeaderName.FORWARDED));
     }
 
-    /** The hops the {@code X-Forwarded-*} fields record, nearest last, at most {@link #MAX_HOPS}. */
-    public static List<Hop> fromXForwarded(Headers headers) {
+    /**
+     * The hops the {@code X-Forwarded-*} fields record, nearest last, at most {@link #MAX_HOPS}:
+     * {@code X-Forwarded-For}, and {@code -Proto} and {@code -Host} only when asked for, since a
+     * proxy that sets one may pass the others on as the client wrote them.
+     */
+    public static List<Hop> fromXForwarded(Headers headers, boolean withProto, boolean withHost) {
         List<String> fors = split(headers.getAll(HeaderName.X_FORWARDED_FOR));
         if (fors.isEmpty()) {
             return List.of();
         }
-        List<String> protos = split(headers.getAll(HeaderName.X_FORWARDED_PROTO));
-        List<String> hosts = split(headers.getAll(HeaderName.X_FORWARDED_HOST));
+        List<String> protos = withProto ? split(headers.getAll(HeaderName.X_FORWARDED_PROTO)) : List.of();
+        List<String> hosts = withHost ? split(headers.getAll(HeaderName.X_FORWARDED_HOST)) : List.of();
         List<Hop> hops = new ArrayList<>();
         for (int i = 0; i < fors.size(); i++) {
             int fromRight = fors.size() - i;

@@ -51,6 +51,7 @@ public final class ServerRuntime implements ServerContext {
     private volatile boolean stopped;
 
     private final io.shockwave.runtime.ExchangeObserver[] observers;
+    private volatile boolean observerFailed;
 
     public ServerRuntime(Handler handler, ErrorHandler errorHandler, Limits limits, Timeouts timeouts,
                          List<ProtocolProvider> protocols, byte[] serverHeader) {
@@ -94,7 +95,13 @@ public final class ServerRuntime implements ServerContext {
             try {
                 o.exchangeEnded(request, status, bodyBytes, duration, aborted);
             } catch (RuntimeException e) {
-                LOG.warn("Exchange observer {} failed", o, e);
+                // Once with the stack trace; after that at debug: a client may make it fail again and again.
+                if (!observerFailed) {
+                    observerFailed = true;
+                    LOG.warn("Exchange observer {} failed (later failures are logged at debug)", o, e);
+                } else {
+                    LOG.debug("Exchange observer {} failed: {}", o, e.toString());
+                }
             }
         }
     }

@@ -24,9 +24,15 @@ import java.util.jar.JarEntry;
 public record StaticResource(String relative, String name, long size, long lastModifiedMillis, boolean isDirectory,
                              Path path, URL url) {
 
-    /** {@code "<size>-<modified>"} in hex, quoted: changes when either does. */
+    /**
+     * {@code "<size>-<modified>"} in hex, quoted: changes when either does. Weak for a
+     * resource inside a jar: reproducible builds give every entry one time stamp, so a new
+     * release may change a file and keep its size and time, and a strong validator would let
+     * a range from the old file be spliced onto the new one.
+     */
     public String etag() {
-        return "\"" + Long.toHexString(size) + "-" + Long.toHexString(lastModifiedMillis) + "\"";
+        String tag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(lastModifiedMillis) + "\"";
+        return path == null ? "W/" + tag : tag;
     }
 
     public InputStream open() throws IOException {
@@ -78,7 +84,8 @@ public record StaticResource(String relative, String name, long size, long lastM
                 return null;
             }
             try {
-                Path real = p.toRealPath();
+                // The real path costs a readlink per component: only to keep links inside the root.
+                Path real = linksOutside ? p : p.toRealPath();
                 if (!linksOutside && !real.startsWith(root)) {
                     return null;
                 }
@@ -86,13 +93,23 @@ public record StaticResource(String relative, String name, long size, long lastM
                 if (!a.isRegularFile() && !a.isDirectory()) {
                     return null;
                 }
-                return new StaticResource(relative, real.getFileName() == null ? "" : real.getFileName().toString(),
+                return new StaticResource(relative, p.getFileName() == null ? "" : p.getFileName().toString(),
                         a.size(), a.lastModifiedTime().toMillis(), a.isDirectory(), real, null);
             } catch (NoSuchFileException | java.nio.file.AccessDeniedException e) {
                 return null;
             } catch (java.nio.file.FileSystemException e) {
                 return null; // e.g. ENOTDIR, ELOOP, a name too long: nothing to serve there
             }
+        }
+
+        /** One stat for a sibling that is not there (the usual case), not a whole real-path walk. */
+        @Override
+        public StaticResource sibling(StaticResource file, String suffix) throws IOException {
+            Path p = root.resolve(file.relative() + suffix).normalize();
+            if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+                return null;
+            }
+            return Source.super.sibling(file, suffix);
         }
 
         @Override
@@ -132,7 +149,9 @@ public record StaticResource(String relative, String name, long size, long lastM
                 boolean directory = e.isDirectory() || loader.getResource(name + "/") != null;
                 return new StaticResource(relative, simple, directory ? 0 : e.getSize(), e.getTime(), directory, null, url);
             }
-            return new StaticResource(relative, simple, c.getContentLengthLong(), c.getLastModified(), false, null, url);
+            long length = c.getContentLengthLong();
+            // A resource whose length is not known cannot be sent with a Content-Length or ranges.
+            return length < 0 ? null : new StaticResource(relative, simple, length, c.getLastModified(), false, null, url);
         }
 
         @Override

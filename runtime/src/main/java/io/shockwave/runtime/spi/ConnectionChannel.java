@@ -254,26 +254,30 @@ public abstract class ConnectionChannel implements ServerConnection, AutoCloseab
     }
 
     /**
-     * Sends {@code count} bytes of {@code file} from {@code position}, blocking, after what was
-     * written before; only where {@link #canSendFile()}. As with {@link #write}, the connection
-     * is reset if the client stops draining it for the write timeout. A file shorter than
-     * {@code position + count} fails it with an {@link IOException}.
+     * Sends {@code head[headOff, +headLen)} (a response's head, say) and then {@code count}
+     * bytes of {@code file} from {@code position}, blocking, after what was written before;
+     * only where {@link #canSendFile()}. As with {@link #write}, the connection is reset if
+     * the client stops draining it for the write timeout. A file that cannot be opened fails
+     * with a {@link java.io.FileNotFoundException} before anything is sent; one shorter than
+     * {@code position + count} with an {@link java.io.EOFException}.
      */
-    public final void sendFile(java.nio.file.Path file, long position, long count) throws IOException {
+    public final void sendFile(byte[] head, int headOff, int headLen, java.nio.file.Path file, long position,
+                               long count) throws IOException {
         if (!isOpen()) {
             throw closed();
         }
         try {
             writeProgressed();
-            sendFileNow(file, position, count);
+            sendFileNow(head, headOff, headLen, file, position, count);
         } finally {
             writeDeadline = 0;
         }
-        context.stats().bytesOut(count);
+        context.stats().bytesOut(headLen + count);
     }
 
     /** The transport's half of {@link #sendFile}; calls {@link #writeProgressed} as the bytes go. */
-    protected void sendFileNow(java.nio.file.Path file, long position, long count) throws IOException {
+    protected void sendFileNow(byte[] head, int headOff, int headLen, java.nio.file.Path file, long position,
+                               long count) throws IOException {
         throw new UnsupportedOperationException("this transport cannot send files itself");
     }
 

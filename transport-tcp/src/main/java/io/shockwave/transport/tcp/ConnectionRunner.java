@@ -110,14 +110,13 @@ final class ConnectionRunner {
 
     /** Reads the PROXY header; false (after one line at debug) when there is no valid one: then the connection closes. */
     private boolean readProxyHeader(SocketConnection channel) throws IOException {
-        channel.readTimeout((int) context.timeouts().requestHead().toMillis());
         try {
-            java.net.InetSocketAddress client = ProxyHeader.read(channel);
+            java.net.InetSocketAddress client = ProxyHeader.read(channel, context.timeouts().requestHead().toNanos());
             if (client != null) {
                 channel.proxiedFrom(client);
             }
             return true;
-        } catch (ProxyHeader.Malformed e) {
+        } catch (ProxyHeader.Malformed | java.net.SocketTimeoutException e) {
             LOG.debug("Closing the connection from {}: {}", channel.remoteAddress(), e.getMessage());
             return false;
         }

@@ -42,10 +42,18 @@ final class ProxyHeader {
      * the header says to keep the peer's ({@code UNKNOWN}, {@code LOCAL}). Reads what comes
      * after it too, and gives that back to the channel.
      */
-    static InetSocketAddress read(ConnectionChannel channel) throws IOException {
+    static InetSocketAddress read(ConnectionChannel channel, long timeoutNanos) throws IOException {
         byte[] buf = new byte[16 + MAX_V2_BODY];
         int have = 0;
+        // One deadline for the whole header: a read's own timeout starts again with each
+        // read, and a byte every few seconds would hold the connection for hours.
+        long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new Malformed("no whole PROXY header in time");
+            }
+            channel.readTimeout((int) Math.max(1, left / 1_000_000));
             int n = channel.read(buf, have, Math.min(buf.length, have < 16 ? 16 : buf.length) - have);
             if (n < 0) {
                 throw new java.io.EOFException("the connection ended inside the PROXY header");
@@ -163,7 +171,7 @@ final class ProxyHeader {
                     InetAddress source = InetAddress.getByAddress(Arrays.copyOfRange(buf, 16, 32));
                     yield new InetSocketAddress(source, (buf[48] & 0xFF) << 8 | (buf[49] & 0xFF));
                 }
-                case 0x00 -> null; // UNSPEC: keep the peer's
+                case 0x00, 0x31, 0x32 -> null; // UNSPEC and AF_UNIX: keep the peer's, as the spec says
                 default -> throw new Malformed("a PROXY v2 address family of " + family);
             };
         } catch (UnknownHostException e) {

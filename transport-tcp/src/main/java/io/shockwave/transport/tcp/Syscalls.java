@@ -37,6 +37,7 @@ final class Syscalls {
     static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
     static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_MORE = 0x8000;
     static final int EPOLL_CLOEXEC = 0x80000;
     static final int O_CLOEXEC = 0x80000;
     static final int EPOLL_CTL_ADD = 1;
@@ -112,7 +113,9 @@ final class Syscalls {
             epollWait = handle("epoll_wait", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT), ERRNO);
             ioctl = handle("ioctl", FunctionDescriptor.of(INT, INT, LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
             open = handle("open", FunctionDescriptor.of(INT, ADDRESS, INT), ERRNO, Linker.Option.firstVariadicArg(2));
-            sendfile = handle("sendfile", FunctionDescriptor.of(LONG, INT, INT, ADDRESS, LONG), ERRNO, CRITICAL);
+            // Not critical: it reads the file, which may mean waiting on a disk, and a critical
+            // call holds off every safepoint (every GC) of the JVM until it returns.
+            sendfile = handle("sendfile", FunctionDescriptor.of(LONG, INT, INT, ADDRESS, LONG), ERRNO);
             // A native call is refused only when it is made, if native access is denied: make one.
             int probe = (int) close.invokeExact(-1);
         } catch (Throwable t) {
@@ -317,11 +320,16 @@ final class Syscalls {
 
     /** Sends from {@code buf[off, off+len)} without raising SIGPIPE: bytes sent, or -errno. */
     static long send(int fd, byte[] buf, int off, int len) {
+        return send(fd, buf, off, len, 0);
+    }
+
+    /** {@link #send}, with {@code flags} besides MSG_NOSIGNAL (MSG_MORE: more follows at once, hold a partial segment). */
+    static long send(int fd, byte[] buf, int off, int len, int flags) {
         int slot = take();
         try {
             MemorySegment st = state(slot);
             long n = (long) SEND.invokeExact(st, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len,
-                    MSG_NOSIGNAL);
+                    MSG_NOSIGNAL | flags);
             return n >= 0 ? n : -st.get(INT, 0);
         } catch (Throwable t) {
             throw unexpected(t);

@@ -542,7 +542,7 @@ public final class Http1Connection {
         broken = true;
     }
 
-    /** Whether the exchange in progress has already failed, whatever the handler does next. */
+    /** Reports the exchange to the server's observers, if it has any. */
     private void observe(long start, boolean aborted) {
         if (observing) {
             context.exchangeEnded(request, response.status(), response.bodyBytes(), start, aborted);
@@ -554,6 +554,7 @@ public final class Http1Connection {
         return channel.canSendFile();
     }
 
+    /** Whether the exchange in progress has already failed, whatever the handler does next. */
     boolean exchangeFailed() {
         return body != null && body.failure() != null;
     }

@@ -224,6 +224,13 @@ public final class Http1Response implements Response {
     @Override
     public void sendFile(java.nio.file.Path file, long position, long count) throws IOException {
         checkNotCommitted();
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("a negative file position or count");
+        }
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            // Checked before the head is written: a directory opens, and fails only once sending.
+            throw new java.io.FileNotFoundException(file + " is not a regular file");
+        }
         if (!connection.canSendFile()) {
             Response.super.sendFile(file, position, count);
             return;

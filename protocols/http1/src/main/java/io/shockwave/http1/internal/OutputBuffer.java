@@ -19,6 +19,8 @@ final class OutputBuffer {
     private static final int CHUNK_HEADER = 8; // six hex digits and CRLF
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final ConnectionChannel channel;
     private final BufferPool pool;
     /** Borrowed from the pool on the first write of an exchange; null while the connection is idle. */
@@ -249,13 +251,23 @@ final class OutputBuffer {
         }
     }
 
-    /** Sends what is buffered, then {@code count} bytes of {@code file} from {@code position} by the kernel. */
-    void sendFile(java.nio.file.Path file, long position, long count) throws IOException {
-        flush();
-        sent += count;
+    /**
+     * Sends what is buffered (the head, and earlier pipelined responses) and then
+     * {@code length} bytes of {@code file} from {@code position}, by the kernel, in one call.
+     */
+    void sendFile(java.nio.file.Path file, long position, long length) throws IOException {
+        closeChunk();
+        int head = count;
+        count = 0;
+        sent += head + length;
         try {
-            channel.sendFile(file, position, count);
-        } catch (java.io.FileNotFoundException | java.io.EOFException e) {
+            channel.sendFile(buf == null ? EMPTY : buf, 0, head, file, position, length);
+        } catch (java.io.FileNotFoundException e) {
+            // Opened first, so nothing left: the head stays buffered for the error handler to replace.
+            count = head;
+            sent -= head + length;
+            throw e;
+        } catch (java.io.EOFException e) {
             throw e; // the file's failure, not the client's: the connection is still there to abort
         } catch (IOException e) {
             failed = true;
