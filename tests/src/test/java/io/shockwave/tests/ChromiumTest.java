@@ -114,6 +114,37 @@ class ChromiumTest {
         }
     }
 
+    /** The demo's static folder: the page, its stylesheet and its script, the script reporting the protocol. */
+    @Test
+    void loadsStaticFilesOverHttp2AndHttp3() throws Exception {
+        String pin = "--ignore-certificate-errors-spki-list=" + server.tls().spkiSha256();
+        Tool.Run h2 = dumpDom("https://127.0.0.1:" + server.tlsPort() + "/static/", pin);
+        assertEquals(0, h2.exit(), h2.stderr());
+        assertTrue(h2.out().contains("<h1>Static files</h1>"), h2.out());
+        assertTrue(h2.out().contains("The script ran over h2."), h2.out());
+        String origin = "127.0.0.1:" + server.http3Port();
+        // Another URL: the first load's page is in the profile's cache (max-age=60), with the protocol it came by.
+        Tool.Run h3 = dumpDom("https://" + origin + "/static/index.html?again", pin, "--enable-quic",
+                "--origin-to-force-quic-on=" + origin);
+        assertEquals(0, h3.exit(), h3.stderr());
+        assertTrue(h3.out().contains("The script ran over h3."), h3.out());
+    }
+
+    /** The SSE sample's page: an EventSource gets three events over h2 and closes. */
+    @Test
+    void receivesServerSentEvents() throws Exception {
+        Server sse = io.shockwave.samples.sse.SseApp.start(Server.builder().http("127.0.0.1", 0).https("127.0.0.1", 0));
+        try {
+            Tool.Run r = dumpDom("https://127.0.0.1:" + sse.tlsPort() + "/?count=3",
+                    "--ignore-certificate-errors-spki-list=" + sse.tls().spkiSha256(), "--virtual-time-budget=10000");
+            assertEquals(0, r.exit(), r.stderr());
+            assertTrue(r.out().contains("<li>tick 3 over HTTP/2</li>"), r.out());
+            assertTrue(r.out().contains("<span id=\"status\">done</span>"), r.out());
+        } finally {
+            sse.stop(Duration.ofSeconds(2));
+        }
+    }
+
     /**
      * Loads the demo page, then (paced by /paced) loads it again until it names HTTP/3, at most
      * 100 times; the protocols seen go into #log.

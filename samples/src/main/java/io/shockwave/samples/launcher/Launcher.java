@@ -15,10 +15,17 @@ import java.util.stream.Stream;
  * Starts the jar's real main class on Java 25 or newer. When the {@code java} that ran
  * the jar is older (a stock Debian 12 has 17 on the PATH), it finds a JDK 25 in
  * {@code $JAVA_HOME} or {@code /usr/lib/jvm} and runs the jar again with it, so
- * {@code java -jar shockwave-demo.jar} works as written. Compiled for Java 17.
+ * {@code java -jar shockwave-demo.jar} works as written. A first argument of {@code rest},
+ * {@code sse}, {@code static-site} or {@code demo} picks that sample app. Compiled for Java 17.
  */
 public final class Launcher {
     private static final int REQUIRED = 25;
+    /** The sample apps the jar holds, by the name that picks one as the first argument. */
+    private static final java.util.Map<String, String> SAMPLES = java.util.Map.of(
+            "demo", "io.shockwave.samples.demo.DemoApp",
+            "rest", "io.shockwave.samples.rest.RestApp",
+            "sse", "io.shockwave.samples.sse.SseApp",
+            "static-site", "io.shockwave.samples.site.StaticSiteApp");
 
     private Launcher() {
     }
@@ -27,7 +34,13 @@ public final class Launcher {
         Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (Runtime.version().feature() >= REQUIRED) {
             String mainClass = mainClass(jar);
-            Class.forName(mainClass).getMethod("main", String[].class).invoke(null, (Object) args);
+            String[] appArgs = args;
+            // java -jar shockwave-demo.jar rest|sse|static-site|demo [options]: one of the sample apps.
+            if (args.length > 0 && SAMPLES.containsKey(args[0])) {
+                mainClass = SAMPLES.get(args[0]);
+                appArgs = java.util.Arrays.copyOfRange(args, 1, args.length);
+            }
+            Class.forName(mainClass).getMethod("main", String[].class).invoke(null, (Object) appArgs);
             return;
         }
         Path java = findJava();
