@@ -57,9 +57,11 @@ public interface Request {
     }
 
     /**
-     * The fields of an {@code application/x-www-form-urlencoded} body, decoded as UTF-8, in
-     * order of first appearance; empty for any other body. Reads the body on the first call
-     * (at most 1 MiB and 1,000 fields, else 413 or 400) and keeps the result for later ones.
+     * The fields of an {@code application/x-www-form-urlencoded} or {@code multipart/form-data}
+     * body, decoded as UTF-8, in order of first appearance; empty for any other body. Reads
+     * the body on the first call (at most 1 MiB and 1,000 fields, else 413 or 400) and keeps
+     * the result for later ones. The files of a multipart form are left out: read those with
+     * {@link Multipart}, instead of this.
      */
     default Map<String, List<String>> formParams() throws IOException {
         return io.shockwave.runtime.internal.Forms.of(this);

@@ -45,6 +45,21 @@ class RequestApiTest {
                             res.send(req.cookies().toString());
                         })
                         .post("/form", (req, res) -> res.send(req.formParams() + " name=" + req.formParam("name")))
+                        .post("/upload", (req, res) -> {
+                            StringBuilder out = new StringBuilder();
+                            io.shockwave.runtime.Multipart form = io.shockwave.runtime.Multipart.of(req);
+                            for (io.shockwave.runtime.Multipart.Part p; (p = form.next()) != null; ) {
+                                if (p.filename() == null) {
+                                    out.append(p.name()).append('=').append(p.text()).append(' ');
+                                } else {
+                                    byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(p.body().readAllBytes());
+                                    out.append(p.name()).append(':').append(p.filename()).append(':')
+                                            .append(java.util.HexFormat.of().formatHex(digest)).append(' ');
+                                }
+                            }
+                            res.send(out.toString().strip());
+                        })
                         .get("/client", (req, res) ->
                                 res.send(req.clientAddress().getHostAddress() + " " + req.scheme() + " " + req.host())))
                 .start();
@@ -92,6 +107,24 @@ class RequestApiTest {
             HttpResponse<String> other = Clients.send(server, p, request("/form")
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
             assertEquals("{} name=null", other.body());
+        }
+    }
+
+    /** curl -F over HTTP/1.1 and h2c: fields read as text, a 3 MiB file streamed through its part. */
+    @Test
+    void multipartUploads() throws Exception {
+        byte[] file = new byte[3 * 1024 * 1024 + 5];
+        new java.util.Random(3).nextBytes(file);
+        Path upload = java.nio.file.Files.write(dir.resolve("photo.bin"), file);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file));
+        for (String version : new String[] {"--http1.1", "--http2-prior-knowledge"}) {
+            Tool.Run r = Tool.find("curl").run(dir, 60, "-s", version, "-F", "title=holiday snaps", "-F",
+                    "photo=@" + upload, "-F", "note=",
+                    "http://127.0.0.1:" + server.port() + "/upload");
+            assertEquals("title=holiday snaps photo:photo.bin:" + sha + " note=", r.out(), r.stderr());
+            Tool.Run fields = Tool.find("curl").run(dir, 60, "-s", version, "-F", "name=Ada", "-F", "tag=x", "-F", "tag=y",
+                    "-F", "photo=@" + upload, "http://127.0.0.1:" + server.port() + "/form");
+            assertEquals("{name=[Ada], tag=[x, y]} name=Ada", fields.out());
         }
     }
 

@@ -5,7 +5,12 @@ import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Status;
 
+import io.shockwave.runtime.Multipart;
+
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +41,9 @@ public final class Forms {
 
     private static Map<String, List<String>> read(Request request) throws IOException {
         String type = mediaType(request.header(HeaderName.CONTENT_TYPE));
+        if (type.equals("multipart/form-data")) {
+            return multipart(request);
+        }
         if (!type.equals("application/x-www-form-urlencoded")) {
             return Map.of();
         }
@@ -44,6 +52,32 @@ public final class Forms {
             throw new HttpException(Status.CONTENT_TOO_LARGE, "Form larger than " + MAX_FORM_BYTES + " bytes");
         }
         return UrlEncoded.parse(body, 0, body.length, MAX_FIELDS);
+    }
+
+    /** The plain fields of a multipart form, within the same bounds; file parts are read past and left out. */
+    private static Map<String, List<String>> multipart(Request request) throws IOException {
+        Multipart form = Multipart.of(request);
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        int count = 0;
+        long bytes = 0;
+        for (Multipart.Part part; (part = form.next()) != null; ) {
+            if (part.filename() != null || part.name() == null) {
+                continue;
+            }
+            if (++count > MAX_FIELDS) {
+                throw new HttpException(Status.BAD_REQUEST, "More than " + MAX_FIELDS + " form fields");
+            }
+            String value = part.text();
+            bytes += value.length();
+            if (bytes > MAX_FORM_BYTES) {
+                throw new HttpException(Status.CONTENT_TOO_LARGE, "Form larger than " + MAX_FORM_BYTES + " bytes");
+            }
+            fields.computeIfAbsent(part.name(), k -> new ArrayList<>(1)).add(value);
+        }
+        for (Map.Entry<String, List<String>> e : fields.entrySet()) {
+            e.setValue(Collections.unmodifiableList(e.getValue()));
+        }
+        return Collections.unmodifiableMap(fields);
     }
 
     /** The media type of a Content-Type value, lower case, without parameters; "" when there is none. */
