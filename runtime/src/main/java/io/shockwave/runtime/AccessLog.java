@@ -148,11 +148,21 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
         }
     }
 
-    /** Stops the writer once what is queued is written; the server calls it when it has stopped. */
+    /**
+     * Stops the writer once what is queued is written, waiting a second at most for it (the
+     * JVM may be exiting); the server calls it when it has stopped.
+     */
     @Override
     public void close() {
         closed = true;
         writer.interrupt();
+        if (Thread.currentThread() != writer) {
+            try {
+                writer.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static String address(InetSocketAddress a) {

@@ -25,7 +25,7 @@ class DemoProcessTest {
     void stopsGracefullyOnSigtermAndExitsWith143() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.shockwave.samples.demo.DemoApp", "--host", "127.0.0.1", "--port", "0")
+                "io.shockwave.samples.demo.DemoApp", "--host", "127.0.0.1", "--port", "0", "--access-log")
                 .redirectErrorStream(true)
                 .start();
         StringBuffer log = new StringBuffer();
@@ -59,6 +59,8 @@ class DemoProcessTest {
             assertEquals(143, demo.exitValue(), "128 + SIGTERM, as a shell expects of a terminated process");
             reader.join(10_000);
             assertFalse(log.toString().contains("Exception"), log.toString());
+            // --access-log: the exchange's line, written before the demo exited.
+            assertTrue(log.toString().contains("\"GET /plaintext HTTP/1.1\" 200 13 \"-\" \"-\" "), log.toString());
         } finally {
             demo.destroyForcibly();
         }
