@@ -3,6 +3,7 @@ package io.shockwave.runtime.spi;
 import io.shockwave.runtime.HttpException;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Status;
+import io.shockwave.runtime.internal.ParamStack;
 import io.shockwave.runtime.internal.PathCaptures;
 import io.shockwave.runtime.internal.PercentCodec;
 import io.shockwave.runtime.internal.UrlEncoded;
@@ -46,9 +47,7 @@ public abstract class AbstractRequest implements Request, PathCaptures {
     private String rawQuery;
     private Map<String, List<String>> query;
 
-    private String[] paramNames = new String[4];
-    private int[] paramBounds = new int[8];
-    private int paramCount;
+    private final ParamStack params = new ParamStack();
 
     /** Names at even, values at odd indices; made on the first attribute. */
     private Object[] attributes;
@@ -69,7 +68,7 @@ public abstract class AbstractRequest implements Request, PathCaptures {
         this.rawPath = null;
         this.rawQuery = null;
         this.query = null;
-        this.paramCount = 0;
+        params.clear();
         this.routing = null;
         endExchange();
     }
@@ -252,30 +251,17 @@ public abstract class AbstractRequest implements Request, PathCaptures {
     /** Records a captured path parameter; bounds are offsets into {@link #routingPath()}. */
     @Override
     public final void pushPathParam(String name, int start, int end) {
-        if (paramCount == paramNames.length) {
-            paramNames = Arrays.copyOf(paramNames, paramCount * 2);
-            paramBounds = Arrays.copyOf(paramBounds, paramCount * 4);
-        }
-        paramNames[paramCount] = name;
-        paramBounds[paramCount * 2] = start;
-        paramBounds[paramCount * 2 + 1] = end;
-        paramCount++;
+        params.push(name, start, end);
     }
 
     @Override
     public final void popPathParam() {
-        paramCount--;
+        params.pop();
     }
 
     @Override
     public final String pathParam(String name) {
-        for (int i = paramCount - 1; i >= 0; i--) {
-            if (paramNames[i].equals(name)) {
-                int start = paramBounds[i * 2];
-                return new String(routing, start, paramBounds[i * 2 + 1] - start, StandardCharsets.UTF_8);
-            }
-        }
-        return null;
+        return params.value(name, routing);
     }
 
     @Override

@@ -126,18 +126,23 @@ final class EpollChannel extends SocketConnection {
                 done += (int) n;
                 wrote((int) n);
             } else if (n == -Syscalls.EAGAIN) {
-                if (writeWaitEnded()) {
-                    throw new SocketException("Socket closed");
-                }
-                long since = beginWaitingForRoom();
-                try {
-                    await(Syscalls.EPOLLOUT, false);
-                } finally {
-                    endWaitingForRoom(since);
-                }
+                awaitRoom();
             } else if (n != -Syscalls.EINTR) {
                 throw Syscalls.failure("send", (int) n);
             }
+        }
+    }
+
+    /** Parks until the socket has room to write, the time counted against the client's response rate. */
+    private void awaitRoom() throws IOException {
+        if (writeWaitEnded()) {
+            throw new SocketException("Socket closed");
+        }
+        long since = beginWaitingForRoom();
+        try {
+            await(Syscalls.EPOLLOUT, false);
+        } finally {
+            endWaitingForRoom(since);
         }
     }
 
@@ -173,15 +178,7 @@ final class EpollChannel extends SocketConnection {
                 } else if (n == 0) {
                     throw new java.io.EOFException(file + " ended " + (count - done) + " bytes early");
                 } else if (n == -Syscalls.EAGAIN) {
-                    if (writeWaitEnded()) {
-                        throw new SocketException("Socket closed");
-                    }
-                    long since = beginWaitingForRoom();
-                    try {
-                        await(Syscalls.EPOLLOUT, false);
-                    } finally {
-                        endWaitingForRoom(since);
-                    }
+                    awaitRoom();
                 } else if (n != -Syscalls.EINTR) {
                     throw Syscalls.failure("sendfile", (int) n);
                 }
