@@ -29,7 +29,7 @@ final class EpollFixture implements AutoCloseable {
     static final long PARKED_LONG_ENOUGH = 2 * ConnectionChannel.TICK_NANOS;
 
     final Context context = new Context();
-    final ConnectionRunner runner = new ConnectionRunner(context, null);
+    final ConnectionRunner runner = new ConnectionRunner(context, io.shockwave.runtime.Listener.of("127.0.0.1", 0));
     private final Arena arena = Arena.ofShared();
     private final int listening;
     private final int port;
