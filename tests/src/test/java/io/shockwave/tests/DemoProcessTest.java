@@ -2,12 +2,13 @@ package io.shockwave.tests;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,33 +22,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoProcessTest {
     private static final Pattern READY = Pattern.compile("Shockwave demo on http://localhost:(\\d+)/");
 
+    @TempDir
+    Path dir;
+
     @Test
     void stopsGracefullyOnSigtermAndExitsWith143() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
+        // Its output goes to a file, read after it exits: a pipe read while the process exits
+        // may fail with "Stream closed" in the JDK's own process streams.
+        Path output = dir.resolve("demo.log");
         Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "io.shockwave.samples.demo.DemoApp", "--host", "127.0.0.1", "--port", "0", "--access-log")
                 .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
                 .start();
-        StringBuffer log = new StringBuffer();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    log.append(line).append('\n');
-                    Matcher m = READY.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                log.append(e);
-            }
-            port.complete(-1);
-        });
         try {
-            int p = port.get(30, TimeUnit.SECONDS);
-            assertTrue(p > 0, "the demo never said where it serves:\n" + log);
+            Await.until(() -> READY.matcher(read(output)).find() || !demo.isAlive(), Duration.ofSeconds(30),
+                    () -> "the demo never said where it serves:\n" + read(output));
+            Matcher m = READY.matcher(read(output));
+            assertTrue(m.find(), "the demo never said where it serves:\n" + read(output));
+            int p = Integer.parseInt(m.group(1));
             try (RawClient c = RawClient.connect(p)) {
                 c.send("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 assertEquals("Hello, World!", c.read().text());
@@ -57,12 +51,20 @@ class DemoProcessTest {
             }
             assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo did not stop");
             assertEquals(143, demo.exitValue(), "128 + SIGTERM, as a shell expects of a terminated process");
-            reader.join(10_000);
-            assertFalse(log.toString().contains("Exception"), log.toString());
+            String log = read(output);
+            assertFalse(log.contains("Exception"), log);
             // --access-log: the exchange's line, written before the demo exited.
-            assertTrue(log.toString().contains("\"GET /plaintext HTTP/1.1\" 200 13 \"-\" \"-\" "), log.toString());
+            assertTrue(log.contains("\"GET /plaintext HTTP/1.1\" 200 13 \"-\" \"-\" "), log);
         } finally {
             demo.destroyForcibly();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
