@@ -40,6 +40,15 @@ public final class Health {
         return state == State.SERVING && failing().isEmpty();
     }
 
+    /**
+     * Whether {@link Server#stop} has begun: a long-running handler (a stream of events, a
+     * long poll) ends on it, so that its client reconnects to another instance. Not the same
+     * as not ready: a server is not ready either while it starts.
+     */
+    public boolean isStopping() {
+        return state == State.STOPPING;
+    }
+
     /** 200 while the process can answer. */
     public Handler live() {
         return (req, res) -> res.header(HeaderName.CACHE_CONTROL, "no-store").contentType("application/json").send(UP);

@@ -27,6 +27,7 @@ class HealthTest {
         AtomicBoolean database = new AtomicBoolean(true);
         Health health = new Health().check("database", database::get);
         assertFalse(health.isReady()); // no server serves yet
+        assertFalse(health.isStopping()); // nor stops: a stream that began meanwhile must not end at once
         Server server = Server.builder()
                 .http("127.0.0.1", 0)
                 .https("127.0.0.1", 0)
@@ -52,7 +53,9 @@ class HealthTest {
             database.set(true);
 
             stopping = Thread.ofPlatform().start(() -> server.stop(Duration.ofSeconds(5)));
-            Await.until(() -> !health.isReady(), Duration.ofSeconds(10), () -> "readiness did not turn");
+            assertFalse(health.isStopping());
+            Await.until(health::isStopping, Duration.ofSeconds(10), () -> "readiness did not turn");
+            assertFalse(health.isReady());
             for (Protocol p : Protocol.values()) {
                 HttpResponse<String> ready = Clients.send(server, p, request("/health/ready"));
                 assertEquals(503, ready.statusCode(), p.name());

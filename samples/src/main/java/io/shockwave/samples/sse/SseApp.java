@@ -56,8 +56,8 @@ public final class SseApp {
                     + "\",\"time\":\"" + Instant.now() + "\"}\n\n";
             out.write(event.getBytes(StandardCharsets.UTF_8));
             out.flush(); // a write to a client that left fails here, and ends the loop
-            if (!health.isReady()) {
-                return; // the server is stopping: end the stream, the browser reconnects elsewhere
+            if (health.isStopping()) {
+                return; // end the stream: the browser reconnects, to another instance
             }
             if (id + 1 < first + count) {
                 Thread.sleep(interval);
