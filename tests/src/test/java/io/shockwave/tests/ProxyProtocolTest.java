@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ProxyProtocolTest {
     private static Server server;
+    /** Health checks HAProxy made, each through a connection that began with its PROXY header. */
+    private static final java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
 
     @TempDir
     Path dir;
@@ -40,10 +42,15 @@ class ProxyProtocolTest {
     static void start() {
         server = Server.builder()
                 .listener(Listener.of("127.0.0.1", 0).withProxyProtocol(true))
-                .routes(r -> r.get("/who", (req, res) -> {
-                    InetSocketAddress a = req.remoteAddress();
-                    res.send(a.getAddress().getHostAddress() + " " + a.getPort());
-                }))
+                .routes(r -> r
+                        .get("/who", (req, res) -> {
+                            InetSocketAddress a = req.remoteAddress();
+                            res.send(a.getAddress().getHostAddress() + " " + a.getPort());
+                        })
+                        .get("/ready", (req, res) -> {
+                            checks.incrementAndGet();
+                            res.send("ready");
+                        }))
                 .start();
     }
 
@@ -172,7 +179,8 @@ class ProxyProtocolTest {
                 backend send_proxy
                   server shockwave 127.0.0.1:%d send-proxy
                 backend send_proxy_v2
-                  server shockwave 127.0.0.1:%d send-proxy-v2
+                  option httpchk GET /ready
+                  server shockwave 127.0.0.1:%d send-proxy-v2 check inter 200
                 """.formatted(v1, v2, server.port(), server.port()));
         Process haproxy = new ProcessBuilder(Tool.find("haproxy").toString(), "-db", "-f", config.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -180,6 +188,8 @@ class ProxyProtocolTest {
                 .redirectError(dir.resolve("haproxy.err").toFile())
                 .start();
         try {
+            // The health checks come through too: HAProxy sends the header on them as well.
+            Await.until(() -> checks.get() >= 2, Duration.ofSeconds(20), () -> "no health check got through");
             for (int port : new int[] {v1, v2}) {
                 Await.until(() -> accepts(port), Duration.ofSeconds(20), () -> "haproxy does not listen on " + port);
                 Tool.Run r = Tool.find("curl").run(dir, 30, "-s", "-w", " %{local_port}",
