@@ -1,5 +1,6 @@
 package io.shockwave.runtime;
 
+import io.shockwave.runtime.internal.Escapes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,6 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
     /** Characters of the target, and of the Referer and User-Agent, that a record keeps; the rest is cut. */
     static final int MAX_TARGET = 2048;
     static final int MAX_FIELD = 512;
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final DateTimeFormatter CLF_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
 
@@ -55,7 +55,9 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
     private final Consumer<String> sink;
     private final ArrayBlockingQueue<Entry> queue;
     private final AtomicLong dropped = new AtomicLong();
+    /** Started with the first record: a log configured and never used (or replaced by {@link #to}) holds no thread. */
     private final Thread writer;
+    private volatile boolean started;
     private volatile boolean closed;
 
     private AccessLog(Format format, Consumer<String> sink, int capacity) {
@@ -63,7 +65,6 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
         this.sink = sink;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = Thread.ofPlatform().daemon().name("shockwave-access-log").unstarted(this::write);
-        writer.start();
     }
 
     /** The combined log format, then the duration in microseconds. */
@@ -78,13 +79,11 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
 
     /** This format, written to {@code sink} on the log's own thread instead of the logger. */
     public AccessLog to(Consumer<String> sink) {
-        close();
         return new AccessLog(format, Objects.requireNonNull(sink), queue.remainingCapacity() + queue.size());
     }
 
     /** This format, holding at most {@code records} not yet written. */
     public AccessLog withQueue(int records) {
-        close();
         return new AccessLog(format, sink, records);
     }
 
@@ -112,10 +111,20 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
         if (!queue.offer(e)) {
             dropped.incrementAndGet();
         }
+        if (!started) {
+            start();
+        }
     }
 
     private static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private synchronized void start() {
+        if (!started && !closed) {
+            started = true;
+            writer.start();
+        }
     }
 
     private void write() {
@@ -154,7 +163,12 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            if (!started) {
+                return;
+            }
+        }
         writer.interrupt();
         if (Thread.currentThread() != writer) {
             try {
@@ -176,11 +190,11 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
         StringBuilder b = new StringBuilder(160);
         b.append(address(e.remote)).append(" - - [").append(CLF_TIME.format(Instant.ofEpochMilli(e.epochMillis)))
                 .append("] \"").append(e.method).append(' ');
-        escape(b, e.target, false);
+        Escapes.append(b, e.target, false);
         b.append(' ').append(e.protocol).append("\" ").append(e.status).append(' ').append(e.bytes).append(" \"");
-        escape(b, e.referer == null ? "-" : e.referer, false);
+        Escapes.append(b, e.referer == null ? "-" : e.referer, false);
         b.append("\" \"");
-        escape(b, e.userAgent == null ? "-" : e.userAgent, false);
+        Escapes.append(b, e.userAgent == null ? "-" : e.userAgent, false);
         b.append("\" ").append(e.micros);
         if (e.aborted) {
             b.append(" aborted");
@@ -192,38 +206,19 @@ public final class AccessLog implements ExchangeObserver, AutoCloseable {
         StringBuilder b = new StringBuilder(200);
         b.append("{\"time\":\"").append(Instant.ofEpochMilli(e.epochMillis)).append("\",\"remote\":\"")
                 .append(address(e.remote)).append("\",\"method\":\"").append(e.method).append("\",\"target\":\"");
-        escape(b, e.target, true);
+        Escapes.append(b, e.target, true);
         b.append("\",\"protocol\":\"").append(e.protocol).append("\",\"status\":").append(e.status)
                 .append(",\"bytes\":").append(e.bytes).append(",\"duration_us\":").append(e.micros);
         if (e.referer != null) {
             b.append(",\"referer\":\"");
-            escape(b, e.referer, true);
+            Escapes.append(b, e.referer, true);
             b.append('"');
         }
         if (e.userAgent != null) {
             b.append(",\"user_agent\":\"");
-            escape(b, e.userAgent, true);
+            Escapes.append(b, e.userAgent, true);
             b.append('"');
         }
         return b.append(",\"aborted\":").append(e.aborted).append('}').toString();
-    }
-
-    /** Escapes quotes, backslashes, controls and non-ASCII: a hex escape per character, as each format writes one. */
-    private static void escape(StringBuilder b, String s, boolean json) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20 || c >= 0x7F) {
-                if (json) {
-                    b.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF]);
-                } else {
-                    b.append("\\x");
-                }
-                b.append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
-            } else {
-                b.append(c);
-            }
-        }
     }
 }

@@ -133,6 +133,19 @@ public record Cookie(String name, String value, String path, String domain, Dura
         }
     }
 
+    /** The request attribute that holds its parsed cookies, so that each lookup does not parse them again. */
+    static final String ATTRIBUTE = "io.shockwave.cookies";
+
+    /** {@code request}'s cookies, parsed on the first call and kept for the exchange. */
+    static Map<String, String> of(Request request) {
+        Map<String, String> cookies = request.attribute(ATTRIBUTE);
+        if (cookies == null) {
+            cookies = parse(request.headers().getAll(HeaderName.COOKIE));
+            request.attribute(ATTRIBUTE, cookies);
+        }
+        return cookies;
+    }
+
     /**
      * The cookies of a request's {@code Cookie} fields (HTTP/2 and HTTP/3 may split them in
      * several), by name; the first of a name wins, as browsers send the most specific first.

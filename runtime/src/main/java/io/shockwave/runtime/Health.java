@@ -24,14 +24,17 @@ import java.util.function.BooleanSupplier;
 public final class Health {
     private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    /** Replaced whole when a check is added, so that a probe reads it without a lock or a copy; in order. */
+    private volatile Map<String, BooleanSupplier> checks = Map.of();
     private volatile State state = State.STARTING;
 
     private enum State { STARTING, SERVING, STOPPING }
 
     /** Adds a readiness check; {@code name} appears in the answer when it fails. */
     public synchronized Health check(String name, BooleanSupplier ready) {
-        checks.put(Objects.requireNonNull(name), Objects.requireNonNull(ready));
+        Map<String, BooleanSupplier> more = new LinkedHashMap<>(checks);
+        more.put(Objects.requireNonNull(name), Objects.requireNonNull(ready));
+        checks = java.util.Collections.unmodifiableMap(more);
         return this;
     }
 
@@ -75,12 +78,8 @@ public final class Health {
 
     /** The names of the failing checks as JSON strings, comma-separated; "" when all hold. */
     private String failing() {
-        Map<String, BooleanSupplier> all;
-        synchronized (this) {
-            all = Map.copyOf(checks);
-        }
         StringBuilder out = new StringBuilder();
-        for (Map.Entry<String, BooleanSupplier> c : all.entrySet()) {
+        for (Map.Entry<String, BooleanSupplier> c : checks.entrySet()) {
             boolean ok;
             try {
                 ok = c.getValue().getAsBoolean();
@@ -88,25 +87,12 @@ public final class Health {
                 ok = false;
             }
             if (!ok) {
-                out.append(out.isEmpty() ? "" : ",").append('"').append(jsonEscape(c.getKey())).append('"');
+                out.append(out.isEmpty() ? "\"" : ",\"");
+                io.shockwave.runtime.internal.Escapes.append(out, c.getKey(), true);
+                out.append('"');
             }
         }
         return out.toString();
-    }
-
-    private static String jsonEscape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     void serving() {

@@ -1,12 +1,11 @@
 package io.shockwave.runtime;
 
 import io.shockwave.runtime.internal.Forms;
+import io.shockwave.runtime.internal.HeaderParameters;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * A {@code multipart/form-data} body (RFC 7578) read part by part as it arrives, so that an
@@ -44,8 +43,8 @@ public final class Multipart {
         private Part(Headers headers) {
             this.headers = headers;
             String disposition = headers.get("Content-Disposition");
-            this.name = disposition == null ? null : parameter(disposition, "name");
-            this.filename = disposition == null ? null : parameter(disposition, "filename");
+            this.name = disposition == null ? null : HeaderParameters.parameter(disposition, "name");
+            this.filename = disposition == null ? null : HeaderParameters.parameter(disposition, "filename");
         }
 
         public Headers headers() {
@@ -128,10 +127,10 @@ public final class Multipart {
     /** The parts of {@code request}'s body; 415 if it is not {@code multipart/form-data} with a boundary. */
     public static Multipart of(Request request) {
         String type = request.header(HeaderName.CONTENT_TYPE);
-        if (!Forms.mediaType(type).equals("multipart/form-data")) {
+        if (!HeaderParameters.mediaType(type).equals("multipart/form-data")) {
             throw new HttpException(Status.of(415), "Not a multipart/form-data body");
         }
-        String boundary = parameter(type, "boundary");
+        String boundary = HeaderParameters.parameter(type, "boundary");
         if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY) {
             throw new HttpException(Status.BAD_REQUEST, "A multipart body without a valid boundary");
         }
@@ -231,14 +230,12 @@ public final class Multipart {
             pos += delimiter.length;
             return -1;
         }
-        int available = at >= 0 ? at - pos : limit - pos - (eof ? 0 : delimiter.length - 1);
-        if (available <= 0) {
-            if (eof) {
-                throw malformed("A multipart body that ends inside a part");
-            }
-            available = limit - pos; // cannot happen: fill left room for a whole delimiter
+        if (at < 0 && eof) {
+            throw malformed("A multipart body that ends inside a part");
         }
-        int n = Math.min(len, available);
+        // Without a delimiter in view, all but what could be its first bytes is content: fill
+        // left at least a whole delimiter's length, so that is one byte or more.
+        int n = Math.min(len, at >= 0 ? at - pos : limit - pos - delimiter.length + 1);
         System.arraycopy(buf, pos, b, off, n);
         pos += n;
         return n;
@@ -279,44 +276,5 @@ public final class Multipart {
 
     private static HttpException malformed(String message) {
         return new HttpException(Status.BAD_REQUEST, message);
-    }
-
-    /** A parameter of a header value ({@code boundary=...}, {@code name="..."}), unquoted; null if absent. */
-    static String parameter(String value, String name) {
-        int i = value.indexOf(';');
-        while (i >= 0 && i < value.length()) {
-            int start = i + 1;
-            int eq = value.indexOf('=', start);
-            if (eq < 0) {
-                return null;
-            }
-            String key = value.substring(start, eq).strip().toLowerCase(Locale.ROOT);
-            int p = eq + 1;
-            while (p < value.length() && value.charAt(p) == ' ') {
-                p++;
-            }
-            String v;
-            int next;
-            if (p < value.length() && value.charAt(p) == '"') {
-                StringBuilder b = new StringBuilder();
-                int q = p + 1;
-                while (q < value.length() && value.charAt(q) != '"') {
-                    if (value.charAt(q) == '\\' && q + 1 < value.length()) {
-                        q++;
-                    }
-                    b.append(value.charAt(q++));
-                }
-                v = b.toString();
-                next = value.indexOf(';', q);
-            } else {
-                next = value.indexOf(';', p);
-                v = value.substring(p, next < 0 ? value.length() : next).strip();
-            }
-            if (key.equals(name)) {
-                return v;
-            }
-            i = next;
-        }
-        return null;
     }
 }

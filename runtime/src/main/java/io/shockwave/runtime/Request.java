@@ -46,9 +46,9 @@ public interface Request {
         return headers().get(name);
     }
 
-    /** The cookies the client sent, by name (the first of a name wins); empty when none. Parsed at each call. */
+    /** The cookies the client sent, by name (the first of a name wins); empty when none. Parsed once per request. */
     default Map<String, String> cookies() {
-        return Cookie.parse(headers().getAll(HeaderName.COOKIE));
+        return Cookie.of(this);
     }
 
     /** The value of cookie {@code name}, or {@code null}. */

@@ -1,7 +1,7 @@
 package io.shockwave.runtime;
 
 import io.shockwave.runtime.internal.DefaultErrorHandler;
-import io.shockwave.runtime.internal.ExceptionMapping;
+import io.shockwave.runtime.internal.ErrorDispatch;
 import io.shockwave.runtime.internal.FilterChain;
 import io.shockwave.runtime.internal.Router;
 import io.shockwave.runtime.internal.ServerRuntime;
@@ -314,7 +314,7 @@ public final class Server implements AutoCloseable {
             if (handler == null) {
                 throw new IllegalStateException("no handler or routes configured");
             }
-            ErrorHandler errors = exceptions.isEmpty() ? errorHandler : new ExceptionMapping(exceptions, errorHandler);
+            ErrorHandler errors = new ErrorDispatch(exceptions, errorHandler);
             // The router answers 404 and 405 through the error handler, as every other error.
             Handler served = FilterChain.of(filters,
                     handler instanceof Router router ? router.withErrorHandler(errors) : handler);

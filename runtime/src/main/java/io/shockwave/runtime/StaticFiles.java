@@ -90,7 +90,6 @@ public final class StaticFiles implements Handler {
     @Override
     public void handle(Request req, Response res) throws Exception {
         if (req.method() != Method.GET && req.method() != Method.HEAD) {
-            res.header(HeaderName.ALLOW, "GET, HEAD");
             throw new MethodNotAllowed("GET, HEAD");
         }
         String relative = req.pathParam("*");

@@ -69,6 +69,11 @@ final class Clients {
         if (protocol == Protocol.HTTP_1_1) {
             return b.version(HttpClient.Version.HTTP_1_1).build();
         }
+        return b.sslContext(trusting(server)).version(HttpClient.Version.HTTP_2).build();
+    }
+
+    /** A TLS context that trusts {@code server}'s certificate, and no other. */
+    static SSLContext trusting(Server server) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("server", server.tls().certificate());
@@ -76,6 +81,6 @@ final class Clients {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        return b.sslContext(ssl).version(HttpClient.Version.HTTP_2).build();
+        return ssl;
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -98,13 +97,7 @@ class TlsTest {
     /** A client whose ALPN offers nothing the server speaks is served HTTP/1.1, not refused (RFC 7301 allows either). */
     @Test
     void unknownAlpnProtocolsGetHttp11() throws Exception {
-        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server", server.tls().certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        ssl.init(null, tmf.getTrustManagers(), null);
+        SSLContext ssl = Clients.trusting(server);
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", server.tlsPort())) {
             s.setSoTimeout(10_000);
             javax.net.ssl.SSLParameters p = s.getSSLParameters();
@@ -156,14 +149,7 @@ class TlsTest {
 
     @Test
     void jdkClientTrustingTheCertificateGetsHttp2() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server", server.tls().certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        try (HttpClient client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_2).build()) {
+        try (HttpClient client = HttpClient.newBuilder().sslContext(Clients.trusting(server)).version(HttpClient.Version.HTTP_2).build()) {
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/users/" + i)).build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -25,10 +25,6 @@ public final class DefaultErrorHandler implements ErrorHandler {
         } else if (failure instanceof RequestBodyException e) {
             status = e.status();
         }
-        if (failure instanceof io.shockwave.runtime.MethodNotAllowed m
-                && !response.headers().contains(io.shockwave.runtime.HeaderName.ALLOW)) {
-            response.header(io.shockwave.runtime.HeaderName.ALLOW, m.allow()); // RFC 9110 §15.5.6: a 405 says what is
-        }
         if (status != null) {
             if (LOG.isDebugEnabled()) { // rawPath() makes a String: not for every 404 of a scan
                 LOG.debug("{} {}: {} {}", request.method(), request.rawPath(), status.code(), failure.getMessage());

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +39,7 @@ public final class Forms {
     }
 
     private static Map<String, List<String>> read(Request request) throws IOException {
-        String type = mediaType(request.header(HeaderName.CONTENT_TYPE));
+        String type = HeaderParameters.mediaType(request.header(HeaderName.CONTENT_TYPE));
         if (type.equals("multipart/form-data")) {
             return multipart(request);
         }
@@ -78,14 +77,5 @@ public final class Forms {
             e.setValue(Collections.unmodifiableList(e.getValue()));
         }
         return Collections.unmodifiableMap(fields);
-    }
-
-    /** The media type of a Content-Type value, lower case, without parameters; "" when there is none. */
-    public static String mediaType(String contentType) {
-        if (contentType == null) {
-            return "";
-        }
-        int semi = contentType.indexOf(';');
-        return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
     }
 }

@@ -71,17 +71,17 @@ public final class ForwardedHops {
     private static List<Hop> fromForwarded(List<String> fields) {
         List<Hop> hops = new ArrayList<>();
         for (String f : fields) {
-            for (String element : splitOutsideQuotes(f, ',')) {
+            for (String element : HeaderParameters.splitOutsideQuotes(f, ',')) {
                 InetAddress forAddress = null;
                 String proto = null;
                 String host = null;
-                for (String pair : splitOutsideQuotes(element, ';')) {
+                for (String pair : HeaderParameters.splitOutsideQuotes(element, ';')) {
                     int eq = pair.indexOf('=');
                     if (eq < 0) {
                         continue;
                     }
                     String name = pair.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-                    String value = unquote(pair.substring(eq + 1).strip());
+                    String value = HeaderParameters.unquote(pair.substring(eq + 1).strip());
                     switch (name) {
                         case "for" -> forAddress = address(value);
                         case "proto" -> proto = proto(value);
@@ -94,32 +94,6 @@ public final class ForwardedHops {
             }
         }
         return hops.size() > MAX_HOPS ? hops.subList(hops.size() - MAX_HOPS, hops.size()) : hops;
-    }
-
-    private static List<String> splitOutsideQuotes(String s, char separator) {
-        List<String> parts = new ArrayList<>();
-        boolean quoted = false;
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '\\' && quoted) {
-                i++;
-            } else if (c == separator && !quoted) {
-                parts.add(s.substring(start, i));
-                start = i + 1;
-            }
-        }
-        parts.add(s.substring(start));
-        return parts;
-    }
-
-    private static String unquote(String v) {
-        if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
-            return v.substring(1, v.length() - 1).replace("\\", "");
-        }
-        return v;
     }
 
     /**

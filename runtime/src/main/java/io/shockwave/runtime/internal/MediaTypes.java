@@ -67,7 +67,7 @@ public final class MediaTypes {
         if (contentType == null) {
             return false;
         }
-        String type = Forms.mediaType(contentType);
+        String type = HeaderParameters.mediaType(contentType);
         return type.startsWith("text/")
                 || type.equals("application/json") || type.endsWith("+json")
                 || type.equals("application/javascript")

@@ -3,7 +3,6 @@ package io.shockwave.runtime.internal;
 import io.shockwave.runtime.ErrorHandler;
 import io.shockwave.runtime.Filter;
 import io.shockwave.runtime.Handler;
-import io.shockwave.runtime.HeaderName;
 import io.shockwave.runtime.Method;
 import io.shockwave.runtime.MethodNotAllowed;
 import io.shockwave.runtime.NotFound;
@@ -23,9 +22,9 @@ import java.util.StringJoiner;
  * captures as offsets in the request, so a lookup allocates nothing.
  *
  * <p>A path no route matches, and a route without a handler for the method, go to the
- * server's {@link ErrorHandler} as {@link NotFound} and {@link MethodNotAllowed} (with
- * {@code Allow} already on the response), so that they look like every other error the
- * application answers. Both are made once, not per request.
+ * server's {@link ErrorHandler} (an {@link ErrorDispatch}, which puts {@code Allow} on a 405)
+ * as {@link NotFound} and {@link MethodNotAllowed}, so that they look like every other error
+ * the application answers. Both are made once, not per request.
  *
  * <p>Filters added for a prefix are linked in front of the handlers of every route under
  * it when the routes are frozen, so they cost a request nothing when they do not apply.
@@ -41,7 +40,7 @@ public final class Router implements Handler {
     private final ErrorHandler errorHandler;
 
     public Router() {
-        this(new Node(), new ArrayList<>(), new DefaultErrorHandler());
+        this(new Node(), new ArrayList<>(), new ErrorDispatch(java.util.Map.of(), new DefaultErrorHandler()));
     }
 
     private Router(Node root, List<PrefixFilter> filters, ErrorHandler errorHandler) {
@@ -82,7 +81,6 @@ public final class Router implements Handler {
         Handler[] handlers;
         /** The pattern whose handlers these are, as registered. */
         String pattern;
-        byte[] allow;
         MethodNotAllowed notAllowed;
 
         Node literal(byte[] segment) {
@@ -183,7 +181,6 @@ public final class Router implements Handler {
                     allow.add(m.name());
                 }
             }
-            node.allow = allow.toString().getBytes(StandardCharsets.US_ASCII);
             node.notAllowed = new MethodNotAllowed(allow.toString());
         }
         for (Node child : node.literalChildren) {
@@ -219,7 +216,6 @@ public final class Router implements Handler {
             handler = handlers[Method.GET.ordinal()];
         }
         if (handler == null) {
-            response.headers().set(HeaderName.ALLOW, endpoint.allow);
             errorHandler.handle(request, response, endpoint.notAllowed);
             return;
         }
@@ -277,7 +273,7 @@ public final class Router implements Handler {
 
     private static void describe(Node node, String prefix, List<String> out) {
         if (node.handlers != null) {
-            out.add((prefix.isEmpty() ? "/" : prefix) + " [" + new String(node.allow, StandardCharsets.US_ASCII) + "]");
+            out.add((prefix.isEmpty() ? "/" : prefix) + " [" + node.notAllowed.allow() + "]");
         }
         for (int i = 0; i < node.literals.length; i++) {
             describe(node.literalChildren[i], prefix + "/" + new String(node.literals[i], StandardCharsets.UTF_8), out);

@@ -15,12 +15,12 @@ import io.shockwave.runtime.Server;
 import io.shockwave.runtime.StaticFiles;
 import io.shockwave.runtime.Status;
 import io.shockwave.runtime.TlsConfig;
+import io.shockwave.samples.SampleOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -42,44 +42,22 @@ public final class DemoApp {
     }
 
     public static void main(String[] args) {
-        int port = 8080;
-        int tlsPort = 8443;
-        String host = null;
-        Path cert = null;
-        Path key = null;
+        SampleOptions options = SampleOptions.parse(args);
         boolean accessLog = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
-                case "--tls-port" -> tlsPort = Integer.parseInt(value(args, ++i, "--tls-port"));
-                case "--no-tls" -> tlsPort = -1;
-                case "--host" -> host = value(args, ++i, "--host");
-                case "--cert" -> cert = Path.of(value(args, ++i, "--cert"));
-                case "--key" -> key = Path.of(value(args, ++i, "--key"));
+        for (String a : options.rest()) {
+            switch (a) {
                 case "--access-log" -> accessLog = true;
                 case "--help", "-h" -> {
                     System.out.println("usage: shockwave-demo [--port N] [--tls-port N | --no-tls] [--host ADDRESS]"
                             + " [--cert CHAIN.pem --key KEY.pem] [--access-log]");
                     return;
                 }
-                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+                default -> throw new IllegalArgumentException("unknown argument: " + a);
             }
         }
-        if ((cert == null) != (key == null)) {
-            throw new IllegalArgumentException("--cert and --key go together");
-        }
-        TlsConfig tls = tlsPort < 0 ? null : cert != null ? TlsConfig.pem(cert, key) : null;
-        Server server = start(host, port, tlsPort, tls, accessLog);
+        Server server = start(options.host(), options.port(), options.tlsPort(), options.tls(), accessLog);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(10))));
-        System.out.println("Shockwave demo on http://localhost:" + server.port() + "/"
-                + (tlsPort < 0 ? "" : " and https://localhost:" + server.tlsPort() + "/"));
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
+        System.out.println("Shockwave demo on " + SampleOptions.urls(server));
     }
 
     /**

@@ -3,7 +3,6 @@ package io.shockwave.samples.rest;
 import io.shockwave.runtime.HeaderName;
 import io.shockwave.runtime.Health;
 import io.shockwave.runtime.HttpException;
-import io.shockwave.runtime.MethodNotAllowed;
 import io.shockwave.runtime.NotFound;
 import io.shockwave.runtime.Request;
 import io.shockwave.runtime.Response;
@@ -62,7 +61,7 @@ public final class RestApp {
     }
 
     public static void main(String[] args) {
-        Server server = start(SampleOptions.parse(args).builder());
+        Server server = start(SampleOptions.parse(args).noOthers("rest [--port N] [--tls-port N | --no-tls]").builder());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(5))));
         System.out.println("REST sample on " + SampleOptions.urls(server) + "api/todos");
     }
@@ -75,10 +74,6 @@ public final class RestApp {
                 .health(health)
                 .exception(Invalid.class, (e, req, res) -> error(res, Status.of(422), e.getMessage()))
                 .exception(Json.Malformed.class, (e, req, res) -> error(res, Status.BAD_REQUEST, "malformed JSON: " + e.getMessage()))
-                .exception(MethodNotAllowed.class, (e, req, res) -> {
-                    res.header(HeaderName.ALLOW, e.allow());
-                    error(res, e.status(), e.getMessage());
-                })
                 .exception(HttpException.class, (e, req, res) -> error(res, e.status(), e.getMessage()))
                 .routes(r -> {
                     r.get("/health/ready", health.ready()).get("/health/live", health.live());

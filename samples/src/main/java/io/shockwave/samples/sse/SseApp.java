@@ -28,7 +28,7 @@ public final class SseApp {
     }
 
     public static void main(String[] args) {
-        Server server = start(SampleOptions.parse(args).builder());
+        Server server = start(SampleOptions.parse(args).noOthers("sse [--port N] [--tls-port N | --no-tls]").builder());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(5))));
         System.out.println("Server-sent events on " + SampleOptions.urls(server));
     }

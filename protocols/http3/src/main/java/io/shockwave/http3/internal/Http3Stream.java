@@ -83,7 +83,7 @@ final class Http3Stream implements Runnable {
             if (!readHead()) {
                 return;
             }
-            start = System.nanoTime();
+            start = connection.context.observesExchanges() ? System.nanoTime() : 0;
             if (!request.method().isSafe() && connection.isEarly(beforeHandshake)) {
                 // RFC 8470 §5.2, RFC 9114 §10.9: early data can be replayed; only safe methods run from it.
                 throw new HttpException(Status.of(425, "Too Early"), "Request sent in early data");
