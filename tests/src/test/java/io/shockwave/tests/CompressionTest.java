@@ -66,6 +66,13 @@ class CompressionTest {
                             boolean seen = firstPartSeen.await(20, TimeUnit.SECONDS);
                             out.write((seen ? "second\n" : "not flushed\n").getBytes(StandardCharsets.UTF_8));
                         })
+                        .get("/fails-midway", (req, res) -> {
+                            res.contentType("text/plain");
+                            OutputStream out = res.output();
+                            out.write("x".repeat(8192).getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            throw new IllegalStateException("failed after the compressed response started");
+                        })
                         .staticFiles("/files", files))
                 .start();
     }
@@ -159,6 +166,20 @@ class CompressionTest {
                 .header("Range", "bytes=0-5"), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(206, range.statusCode());
         assertEquals("static", new String(range.body(), StandardCharsets.UTF_8));
+    }
+
+    /** A compressed stream whose handler fails is cut off, never finished with a gzip trailer that would make it look whole. */
+    @Test
+    void aFailureAfterTheCompressedResponseStartedIsNeverASuccess() throws Exception {
+        Tool.Run h1 = Tool.find("curl").run(dir, 30, "-s", "--compressed", "-o", "/dev/null",
+                "http://127.0.0.1:" + server.port() + "/fails-midway");
+        assertTrue(h1.exit() != 0, "curl took the cut-off HTTP/1.1 response for whole");
+        Tool.Run h2 = Tool.find("curl").run(dir, 30, "-s", "-k", "--http2", "--compressed", "-o", "/dev/null",
+                "https://127.0.0.1:" + server.tlsPort() + "/fails-midway");
+        assertTrue(h2.exit() != 0, "curl took the reset HTTP/2 response for whole");
+        // The connection's next exchange is unharmed.
+        assertEquals(JSON, Tool.find("curl").run(dir, 30, "-s", "--compressed",
+                "http://127.0.0.1:" + server.port() + "/json").out());
     }
 
     @Test

@@ -151,6 +151,45 @@ class ProxyProtocolTest {
         assertEquals("203.0.113.8 1", exchange(ascii("PROXY TCP4 203.0.113.8 10.0.0.1 1 80\r\n"), 4096));
     }
 
+    /**
+     * A header dripped a byte at a time, each well within the head timeout: the whole header
+     * has one deadline, so the connection is closed long before the header could be complete.
+     */
+    @Test
+    void aHeaderDrippedByteByByteIsCutOffAtTheHeadTimeout() throws Exception {
+        Server strict = Server.builder()
+                .listener(Listener.of("127.0.0.1", 0).withProxyProtocol(true))
+                .timeouts(io.shockwave.runtime.Timeouts.DEFAULT.withRequestHead(Duration.ofMillis(600)))
+                .routes(r -> r.get("/who", (req, res) -> res.send("served")))
+                .start();
+        byte[] header = ascii("PROXY TCP4 203.0.113.7 10.0.0.1 5555 80\r\n");
+        try (Socket s = new Socket("127.0.0.1", strict.port())) {
+            s.setSoTimeout(20_000);
+            java.util.concurrent.CompletableFuture<Integer> closed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s.getInputStream().read();
+                } catch (IOException e) {
+                    return -2; // reset: closed too
+                }
+            });
+            int sent = 0;
+            try {
+                // A slow client's pace, not a wait for the server: 200 ms a byte, a third of the timeout.
+                for (; sent < header.length && !closed.isDone(); sent++) {
+                    s.getOutputStream().write(header[sent]);
+                    s.getOutputStream().flush();
+                    Thread.sleep(200);
+                }
+            } catch (IOException e) {
+                // the server closed while we wrote
+            }
+            assertTrue(closed.get(20, TimeUnit.SECONDS) < 0, "the server answered a dripped header");
+            assertTrue(sent < header.length, "the whole header got through, " + sent + " bytes");
+        } finally {
+            strict.stop(Duration.ofSeconds(1));
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -129,6 +129,57 @@ class SamplesTest {
         }
     }
 
+    /** A client that leaves ends its endless stream (the next write fails), and the server serves on. */
+    @Test
+    void aClientThatLeavesEndsItsStream() throws Exception {
+        Server server = SseApp.start(local());
+        try {
+            for (int i = 0; i < 3; i++) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                    s.getOutputStream().write("GET /events?interval=20 HTTP/1.1\r\nHost: x\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    byte[] some = s.getInputStream().readNBytes(200); // a few events
+                    assertEquals(200, some.length);
+                }
+            }
+            Await.until(() -> server.stats().connectionsOpen() == 0, Duration.ofSeconds(20),
+                    () -> server.stats().connectionsOpen() + " streams still open after their clients left");
+            assertEquals(List.of("1"), ids(Clients.send(server, Protocol.HTTP_1_1, request("/events?count=1")).body()));
+        } finally {
+            server.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    /** stop() ends endless streams cleanly (their handlers see it), well inside the grace: no stream is cut off. */
+    @Test
+    void stopEndsOpenStreamsCleanly() throws Exception {
+        Server server = SseApp.start(local());
+        try {
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> h1 = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Clients.send(server, Protocol.HTTP_1_1, request("/events?interval=50"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> h2 = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Clients.send(server, Protocol.HTTP_2, request("/events?interval=50"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Await.until(() -> server.stats().requests() >= 2, Duration.ofSeconds(20), () -> "the streams did not start");
+            server.stop(Duration.ofSeconds(60));
+            // Whole responses (the JDK client throws on a cut-off one), each with some events.
+            HttpResponse<String> r1 = h1.get(30, TimeUnit.SECONDS);
+            assertTrue(!ids(r1.body()).isEmpty(), r1.statusCode() + " " + r1.headers() + " [" + r1.body() + "]");
+            assertTrue(!ids(h2.get(30, TimeUnit.SECONDS).body()).isEmpty());
+        } finally {
+            server.stop(Duration.ofSeconds(1));
+        }
+    }
+
     @Test
     void staticSiteFromADirectory() throws Exception {
         Path site = Files.createDirectories(dir.resolve("site"));

@@ -24,6 +24,9 @@ import java.time.Instant;
  * Run it with {@code java -jar samples/target/shockwave-demo.jar sse}.
  */
 public final class SseApp {
+    /** The largest Last-Event-ID taken: at an event a millisecond, a stream from there would run 285,000 years before an id overflows. */
+    static final long MAX_ID = 1L << 53;
+
     private SseApp() {
     }
 
@@ -47,11 +50,13 @@ public final class SseApp {
     private static void events(Request req, Response res, Health health) throws IOException, InterruptedException {
         long interval = number(req.queryParam("interval"), 1000, 10, 60_000);
         long count = number(req.queryParam("count"), Long.MAX_VALUE, 1, Long.MAX_VALUE);
-        long first = number(req.header("Last-Event-ID"), 0, 0, Long.MAX_VALUE - count) + 1;
+        // Ids count from where the client left off; bounded so that no id overflows, however long the stream.
+        long first = number(req.header("Last-Event-ID"), 0, 0, MAX_ID) + 1;
         res.contentType("text/event-stream; charset=utf-8").header(HeaderName.CACHE_CONTROL, "no-store");
         OutputStream out = res.output();
         out.write(("retry: " + Math.max(1000, interval) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        for (long id = first; id < first + count; id++) {
+        for (long sent = 0; sent < count; sent++) {
+            long id = first + sent;
             String event = "id: " + id + "\ndata: {\"tick\":" + id + ",\"protocol\":\"" + req.protocol()
                     + "\",\"time\":\"" + Instant.now() + "\"}\n\n";
             out.write(event.getBytes(StandardCharsets.UTF_8));
@@ -59,7 +64,7 @@ public final class SseApp {
             if (health.isStopping()) {
                 return; // end the stream: the browser reconnects, to another instance
             }
-            if (id + 1 < first + count) {
+            if (sent + 1 < count) {
                 Thread.sleep(interval);
             }
         }
