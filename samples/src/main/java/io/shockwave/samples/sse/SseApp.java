@@ -24,7 +24,10 @@ import java.time.Instant;
  * Run it with {@code java -jar samples/target/shockwave-demo.jar sse}.
  */
 public final class SseApp {
-    /** The largest Last-Event-ID taken: at an event a millisecond, a stream from there would run 285,000 years before an id overflows. */
+    /**
+     * The largest Last-Event-ID taken: at an event a millisecond, a stream from there would run
+     * 285,000 years before an id overflowed.
+     */
     static final long MAX_ID = 1L << 53;
 
     private SseApp() {
